@@ -1,0 +1,146 @@
+package io.remotesecrets.kubernetes;
+
+import io.remotesecrets.config.ConfigContext;
+import io.remotesecrets.config.ConfigMap;
+import io.remotesecrets.config.ConfigNode;
+import io.remotesecrets.config.SecretSpec;
+import io.remotesecrets.spi.SecretProviderConfig;
+import io.remotesecrets.spi.SecretProviderFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@code kubernetes} provider type: values of Kubernetes Secrets, kept current by a watch.
+ *
+ * <pre>{@code
+ * global:
+ *   secret_providers:
+ *   - name: kube1
+ *     kubernetes_sp_config:
+ *       namespace: ns1                  # default: the pod's own namespace
+ *       # api_server: https://k8s.example:6443    (default: in-cluster service account)
+ *       # kubeconfig_file: kubeconfig.yml
+ *       # bearer_token / bearer_token_file / bearer_token_ref, tls_config {ca, cert, key, insecure_skip_verify}
+ * scrape_configs:
+ * - job_name: a
+ *   basic_auth:
+ *     password_ref: {kube1: myuser-pass}            # <secret> (one key) or <secret>/<key>
+ *     # map form: password: {kubernetes: {namespace: ns1, name: pass2, key: http_password}}
+ * }</pre>
+ *
+ * <p>The map form puts its {@code namespace} into the ref ({@code ns1:pass2/http_password}), not
+ * into the provider configuration, so that map-form secrets of every namespace share one provider
+ * when their connection settings are equal.
+ */
+public final class KubernetesProviderFactory implements SecretProviderFactory {
+  @Override
+  public String type() {
+    return "kubernetes";
+  }
+
+  @Override
+  public SecretProviderConfig parse(ConfigMap config, ConfigContext context) {
+    String namespace = null;
+    Optional<ConfigNode> ns = config.get("namespace");
+    if (ns.isPresent()) namespace = checked(ns.get(), SecretRef::checkNamespace);
+    return connection(config, context, namespace);
+  }
+
+  @Override
+  public InlineSecret parseInline(ConfigNode params, ConfigContext context) {
+    if (params.isScalar()) {
+      String ref = params.asString();
+      checked(params, SecretRef::parse);
+      return new InlineSecret(KubernetesProviderConfig.IN_CLUSTER, ref);
+    }
+    ConfigMap map = params.asMap();
+    String namespace = map.get("namespace").map(n -> checked(n, SecretRef::checkNamespace)).orElse(null);
+    String name = checked(map.required("name"), SecretRef::checkName);
+    String key = map.get("key").map(k -> checked(k, SecretRef::checkKey)).orElse(null);
+    return new InlineSecret(connection(map, context, null), SecretRef.format(namespace, name, key));
+  }
+
+  private static KubernetesProviderConfig connection(ConfigMap config, ConfigContext context, String namespace) {
+    String apiServer = config.get("api_server").map(KubernetesProviderFactory::apiServer).orElse(null);
+    Path kubeconfig = null;
+    Optional<ConfigNode> kc = config.get("kubeconfig_file");
+    if (kc.isPresent()) {
+      String text = kc.get().asString();
+      if (text.isEmpty()) throw kc.get().error("kubeconfig_file must not be empty");
+      kubeconfig = context.resolve(text);
+    }
+    SecretSpec bearer = context.secret(config, "", "bearer_token").orElse(null);
+    KubernetesProviderConfig.Tls tls = tls(config, context);
+    KubernetesProviderConfig result = new KubernetesProviderConfig(namespace, apiServer, kubeconfig, bearer, tls);
+    // The same rules and words as Prometheus's kubernetes_sd_config.
+    if (apiServer != null && kubeconfig != null) {
+      throw config.node().error("cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+    }
+    if (kubeconfig != null && result.hasCustomHttpConfig()) {
+      throw config.node().error("cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
+    }
+    if (apiServer == null && result.hasCustomHttpConfig()) {
+      throw config.node().error("to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
+    }
+    return result;
+  }
+
+  private static KubernetesProviderConfig.Tls tls(ConfigMap config, ConfigContext context) {
+    if (!config.has("tls_config")) {
+      config.get("tls_config");
+      return KubernetesProviderConfig.Tls.NONE;
+    }
+    ConfigMap tls = config.map("tls_config");
+    for (String unsupported : new String[] {"server_name", "min_version", "max_version"}) {
+      Optional<ConfigNode> n = tls.get(unsupported);
+      if (n.isPresent()) {
+        throw n.get().error(unsupported + " is not supported by the kubernetes secret provider's client");
+      }
+    }
+    SecretSpec ca = context.secret(tls, "", "ca").orElse(null);
+    SecretSpec cert = context.secret(tls, "", "cert").orElse(null);
+    SecretSpec key = context.secret(tls, "", "key").orElse(null);
+    if ((cert == null) != (key == null)) {
+      // Prometheus's wording for a client certificate without its key and vice versa.
+      throw tls.node().error(cert == null
+          ? "exactly one of cert or cert_file must be configured when a client key is configured"
+          : "exactly one of key or key_file must be configured when a client certificate is configured");
+    }
+    return new KubernetesProviderConfig.Tls(ca, cert, key, tls.bool("insecure_skip_verify", false));
+  }
+
+  private static String apiServer(ConfigNode node) {
+    String text = node.asString();
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw node.error("invalid api_server URL \"" + text + "\": " + e.getReason());
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+      throw node.error("invalid api_server URL \"" + text + "\": scheme must be http or https");
+    }
+    if (uri.getHost() == null) throw node.error("invalid api_server URL \"" + text + "\": no host");
+    if (uri.getUserInfo() != null) {
+      // Never echo it: the user part may hold a password.
+      throw node.error("invalid api_server URL: user info is not allowed; use bearer_token or tls_config");
+    }
+    return text;
+  }
+
+  private interface Check {
+    void check(String value);
+  }
+
+  private static String checked(ConfigNode node, Check check) {
+    String value = node.asString();
+    try {
+      check.check(value);
+    } catch (IllegalArgumentException e) {
+      throw node.error(e.getMessage());
+    }
+    return value;
+  }
+}
