@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientSettings {
   private static final Logger log = LoggerFactory.getLogger(ClientSettings.class);
+  /** The User-Agent of every request the provider makes. */
+  static final String USER_AGENT = "remote-secrets-kubernetes";
   /** How long {@code load} waits for nested secrets (bearer token, TLS material). */
   static final Duration NESTED_TIMEOUT = Duration.ofSeconds(30);
 
@@ -81,6 +83,8 @@ final class ClientSettings {
     config.setWatchReconnectLimit(0);
     config.setRequestTimeout(10_000);
     config.setConnectionTimeout(10_000);
+    // Names us in the API server's audit log.
+    config.setUserAgent(USER_AGENT);
     return new ClientSettings(config, namespace, reason);
   }
 

@@ -1,0 +1,168 @@
+package io.remotesecrets.kubernetes.testing;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A Kubernetes API server double for tests: fabric8's {@code kubernetes-server-mock} 7.5.2 in
+ * CRUD mode, serving the core/v1 Secret API (GET, LIST with field selectors, WATCH over
+ * WebSocket, PUT, DELETE) over plain HTTP on 127.0.0.1. Expectations ({@link #server()}
+ * {@code .expect()}) take precedence over the CRUD store, for error responses such as 403.
+ *
+ * <p>Use as a JUnit 5 extension ({@code @RegisterExtension}), or {@link #start()} and
+ * {@link #close()} it yourself. {@link #withSeedSecrets()} fills it with the Secrets that
+ * {@code examples/kubernetes-seed.yml} refers to.
+ */
+public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+  /** The User-Agent of the provider's requests, to tell them from the test's own. */
+  public static final String PROVIDER_USER_AGENT = "remote-secrets-kubernetes";
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private final List<RecordedRequest> seen = new ArrayList<>();
+
+  /** Starts the server; idempotent. */
+  public KubernetesApiMock start() {
+    if (server != null) return this;
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
+    try {
+      server.init(InetAddress.getByName("127.0.0.1"), 0);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    client = server.createClient();
+    return this;
+  }
+
+  /** The API server URL, for {@code api_server}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  /** A client of the mock for the test's own writes (its requests are not the provider's). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Creates or replaces a Secret whose data are {@code values} (UTF-8, base64-encoded as the API holds them). */
+  public void putSecret(String namespace, String name, Map<String, String> values) {
+    Map<String, String> data = new LinkedHashMap<>();
+    values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    Secret s = new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withData(data).build();
+    if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
+      client.secrets().inNamespace(namespace).resource(s).create();
+    } else {
+      client.secrets().inNamespace(namespace).resource(s).update();
+    }
+  }
+
+  public void deleteSecret(String namespace, String name) {
+    client.secrets().inNamespace(namespace).withName(name).delete();
+  }
+
+  /** The Secrets {@code examples/kubernetes-seed.yml} uses: {@code ns1/myuser-pass}, {@code ns2/header-credentials}, {@code ns2/client-tls}. */
+  public KubernetesApiMock withSeedSecrets() {
+    start();
+    putSecret("ns1", "myuser-pass", Map.of("password", "seed-basic-auth-password"));
+    putSecret("ns2", "header-credentials", Map.of("token", "seed-bearer-credentials"));
+    putSecret("ns2", "client-tls", Map.of("tls.crt", TestPem.CERT, "tls.key", TestPem.KEY));
+    return this;
+  }
+
+  /**
+   * Every request received since the last call, in order, as {@code "<METHOD> <path>"} with
+   * {@code " [provider]"} appended to the provider's own.
+   */
+  public synchronized List<String> takeRequests() {
+    List<String> out = new ArrayList<>();
+    try {
+      RecordedRequest r;
+      while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        seen.add(r);
+        out.add(r.getMethod() + " " + r.getPath() + (PROVIDER_USER_AGENT.equals(r.getHeader("User-Agent")) ? " [provider]" : ""));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  /** Only the provider's requests since the last {@link #takeRequests()}. */
+  public List<String> takeProviderRequests() {
+    return takeRequests().stream().filter(r -> r.endsWith(" [provider]")).map(r -> r.substring(0, r.length() - 11)).toList();
+  }
+
+  /**
+   * Waits (bounded) until a received request matches, collecting requests as it goes; returns
+   * every request taken, including the match.
+   */
+  public List<String> awaitRequest(Predicate<String> match, Duration timeout) {
+    List<String> all = new ArrayList<>();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      List<String> batch = takeRequests();
+      all.addAll(batch);
+      if (batch.stream().anyMatch(match)) return all;
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("no matching request within " + timeout + "; received " + all);
+  }
+
+  @Override
+  public void close() {
+    if (client != null) client.close();
+    if (server != null) server.destroy();
+    client = null;
+    server = null;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+}
