@@ -1,6 +1,7 @@
 package io.remotesecrets.kubernetes;
 
 import io.remotesecrets.config.ConfigContext;
+import io.remotesecrets.config.ConfigException;
 import io.remotesecrets.config.ConfigMap;
 import io.remotesecrets.config.ConfigNode;
 import io.remotesecrets.config.SecretSpec;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The {@code kubernetes} provider type: values of Kubernetes Secrets, kept current by a watch.
@@ -42,37 +44,46 @@ public final class KubernetesProviderFactory implements SecretProviderFactory {
 
   @Override
   public SecretProviderConfig parse(ConfigMap config, ConfigContext context) {
-    String namespace = null;
-    Optional<ConfigNode> ns = config.get("namespace");
-    if (ns.isPresent()) namespace = checked(ns.get(), SecretRef::checkNamespace);
-    return connection(config, context, namespace);
+    Errors errors = new Errors();
+    String namespace = config.get("namespace").map(n -> errors.checked(n, SecretRef::checkNamespace)).orElse(null);
+    KubernetesProviderConfig result = connection(config, context, namespace, errors);
+    errors.throwFirst();
+    return result;
   }
 
   @Override
   public InlineSecret parseInline(ConfigNode params, ConfigContext context) {
+    Errors errors = new Errors();
     if (params.isScalar()) {
-      String ref = params.asString();
-      checked(params, SecretRef::parse);
+      String ref = errors.checked(params, SecretRef::parse);
+      errors.throwFirst();
       return new InlineSecret(KubernetesProviderConfig.IN_CLUSTER, ref);
     }
     ConfigMap map = params.asMap();
-    String namespace = map.get("namespace").map(n -> checked(n, SecretRef::checkNamespace)).orElse(null);
-    String name = checked(map.required("name"), SecretRef::checkName);
-    String key = map.get("key").map(k -> checked(k, SecretRef::checkKey)).orElse(null);
-    return new InlineSecret(connection(map, context, null), SecretRef.format(namespace, name, key));
+    // Read every field before giving up, so that one mistake is not followed by "unknown field" noise.
+    String namespace = map.get("namespace").map(n -> errors.checked(n, SecretRef::checkNamespace)).orElse(null);
+    Optional<ConfigNode> nameNode = map.get("name");
+    String name = nameNode.map(n -> errors.checked(n, SecretRef::checkName)).orElse(null);
+    String key = map.get("key").map(k -> errors.checked(k, SecretRef::checkKey)).orElse(null);
+    KubernetesProviderConfig config = connection(map, context, null, errors);
+    if (nameNode.isEmpty()) errors.add(map.node().error("missing required field \"name\""));
+    errors.throwFirst();
+    return new InlineSecret(config, SecretRef.format(namespace, name, key));
   }
 
-  private static KubernetesProviderConfig connection(ConfigMap config, ConfigContext context, String namespace) {
-    String apiServer = config.get("api_server").map(KubernetesProviderFactory::apiServer).orElse(null);
+  private static KubernetesProviderConfig connection(ConfigMap config, ConfigContext context, String namespace,
+      Errors errors) {
+    String apiServer = config.get("api_server").map(n -> errors.guard(() -> apiServer(n))).orElse(null);
     Path kubeconfig = null;
     Optional<ConfigNode> kc = config.get("kubeconfig_file");
     if (kc.isPresent()) {
       String text = kc.get().asString();
-      if (text.isEmpty()) throw kc.get().error("kubeconfig_file must not be empty");
-      kubeconfig = context.resolve(text);
+      if (text.isEmpty()) errors.add(kc.get().error("kubeconfig_file must not be empty"));
+      else kubeconfig = context.resolve(text);
     }
-    SecretSpec bearer = context.secret(config, "", "bearer_token").orElse(null);
-    KubernetesProviderConfig.Tls tls = tls(config, context);
+    SecretSpec bearer = errors.guard(() -> context.secret(config, "", "bearer_token").orElse(null));
+    KubernetesProviderConfig.Tls tls = errors.guard(() -> tls(config, context));
+    errors.throwFirst();
     KubernetesProviderConfig result = new KubernetesProviderConfig(namespace, apiServer, kubeconfig, bearer, tls);
     // The same rules and words as Prometheus's kubernetes_sd_config.
     if (apiServer != null && kubeconfig != null) {
@@ -134,13 +145,38 @@ public final class KubernetesProviderFactory implements SecretProviderFactory {
     void check(String value);
   }
 
-  private static String checked(ConfigNode node, Check check) {
-    String value = node.asString();
-    try {
-      check.check(value);
-    } catch (IllegalArgumentException e) {
-      throw node.error(e.getMessage());
+  /**
+   * Problems found while parsing one mapping; each is already recorded in the document, so
+   * parsing goes on to read (and check) the remaining fields, then throws the first.
+   */
+  private static final class Errors {
+    private ConfigException first;
+
+    void add(ConfigException e) {
+      if (first == null) first = e;
     }
-    return value;
+
+    String checked(ConfigNode node, Check check) {
+      String value = node.asString();
+      try {
+        check.check(value);
+      } catch (IllegalArgumentException e) {
+        add(node.error(e.getMessage()));
+      }
+      return value;
+    }
+
+    <T> T guard(Supplier<T> parse) {
+      try {
+        return parse.get();
+      } catch (ConfigException e) {
+        add(e);
+        return null;
+      }
+    }
+
+    void throwFirst() {
+      if (first != null) throw first;
+    }
   }
 }
