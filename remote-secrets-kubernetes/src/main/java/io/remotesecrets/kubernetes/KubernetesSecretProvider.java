@@ -429,13 +429,14 @@ final class KubernetesSecretProvider implements SecretProvider {
       submit(this::relist, delay);
     }
 
-    /** Hands the current state to every subscriber, on the push thread. */
+    /** Hands the current state to every subscriber, on the push thread, if the watch is open. */
     void publish() {
       execute(() -> {
         Snapshot s;
         List<Subscriber> subs;
         synchronized (this) {
-          s = snapshot;
+          // Only an open watch's state is current; while (re)connecting, subscribers keep what they have.
+          s = synced ? snapshot : null;
           subs = List.copyOf(subscribers);
         }
         if (s == null) return;
@@ -525,6 +526,8 @@ final class KubernetesSecretProvider implements SecretProvider {
               return;
             }
           }
+          // Events that arrive while the watch is being opened are published once it is open.
+          if (!synced) return;
         }
         log.debug("kubernetes provider {}: {} {}/{}", providerName, action, key.namespace(), key.name());
         publish();

@@ -122,6 +122,11 @@ public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallbac
     return out;
   }
 
+  /** Every request taken so far by {@link #takeRequests()}, with headers. */
+  public synchronized List<RecordedRequest> recorded() {
+    return List.copyOf(seen);
+  }
+
   /** Only the provider's requests since the last {@link #takeRequests()}. */
   public List<String> takeProviderRequests() {
     return takeRequests().stream().filter(r -> r.endsWith(" [provider]")).map(r -> r.substring(0, r.length() - 11)).toList();
