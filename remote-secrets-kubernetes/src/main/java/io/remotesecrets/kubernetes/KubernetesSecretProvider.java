@@ -14,6 +14,7 @@ import io.remotesecrets.spi.SecretFetchException.Reason;
 import io.remotesecrets.spi.SecretProvider;
 import io.remotesecrets.spi.SecretWatcher;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +89,8 @@ final class KubernetesSecretProvider implements SecretProvider {
   record StreamKey(String namespace, String name) {}
 
   private final String providerName;
+  /** The manager's clock, which deadlines are measured on. */
+  private final Clock clock;
   private final KubernetesClient client;
   private final ClientSettings settings;
   private final Timings timings;
@@ -97,9 +100,10 @@ final class KubernetesSecretProvider implements SecretProvider {
   private final Map<StreamKey, Snapshot> seeds = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private KubernetesSecretProvider(String providerName, KubernetesClient client, ClientSettings settings,
+  private KubernetesSecretProvider(String providerName, Clock clock, KubernetesClient client, ClientSettings settings,
       Timings timings) {
     this.providerName = providerName;
+    this.clock = clock;
     this.client = client;
     this.settings = settings;
     this.timings = timings;
@@ -119,7 +123,7 @@ final class KubernetesSecretProvider implements SecretProvider {
     }
     log.debug("kubernetes secret provider {} started: api server {}, default namespace {}", context.name(),
         settings.config.getMasterUrl(), settings.defaultNamespace);
-    return new KubernetesSecretProvider(context.name(), client, settings, timings);
+    return new KubernetesSecretProvider(context.name(), context.clock(), client, settings, timings);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -142,7 +146,7 @@ final class KubernetesSecretProvider implements SecretProvider {
       Optional<Snapshot> watched = stream.syncedSnapshot();
       if (watched.isPresent()) return select(watched.get(), ns, r);
     }
-    if (Instant.now().isAfter(deadline)) {
+    if (clock.instant().isAfter(deadline)) {
       throw new SecretFetchException(Reason.UNAVAILABLE, "deadline passed before reading " + describe(ns, r));
     }
     Snapshot snapshot;

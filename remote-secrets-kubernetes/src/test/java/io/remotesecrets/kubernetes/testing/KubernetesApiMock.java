@@ -153,6 +153,25 @@ public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallbac
     throw new AssertionError("no matching request within " + timeout + "; received " + all);
   }
 
+  /** Waits (bounded) until {@code count} received requests match; returns every request taken. */
+  public List<String> awaitRequests(int count, Predicate<String> match, Duration timeout) {
+    List<String> all = new ArrayList<>();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (all.stream().filter(match).count() < count) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(count + " matching requests not received within " + timeout + "; received " + all);
+      }
+      all.addAll(takeRequests());
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return all;
+  }
+
   @Override
   public void close() {
     if (client != null) client.close();
