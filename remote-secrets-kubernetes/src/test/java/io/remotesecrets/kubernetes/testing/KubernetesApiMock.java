@@ -105,6 +105,27 @@ public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallbac
   }
 
   /**
+   * Points every {@code kubernetes_sp_config} of a configuration text at this server: adds
+   * {@code api_server: <url>} to it (block or flow style). Map-form secrets are left alone.
+   */
+  public String pointAt(String configYaml) {
+    StringBuilder out = new StringBuilder();
+    for (String line : configYaml.split("\n", -1)) {
+      java.util.regex.Matcher block = java.util.regex.Pattern.compile("^(\\s*)kubernetes_sp_config:\\s*$").matcher(line);
+      java.util.regex.Matcher flow = java.util.regex.Pattern.compile("^(\\s*kubernetes_sp_config:\\s*\\{)\\s*(\\}?)(.*)$").matcher(line);
+      if (block.matches()) {
+        out.append(line).append("\n").append(block.group(1)).append("  api_server: '").append(url()).append("'\n");
+      } else if (flow.matches()) {
+        out.append(flow.group(1)).append("api_server: '").append(url()).append("'")
+            .append(flow.group(2).isEmpty() ? ", " : "}").append(flow.group(3)).append("\n");
+      } else {
+        out.append(line).append("\n");
+      }
+    }
+    return out.substring(0, out.length() - 1);
+  }
+
+  /**
    * Every request received since the last call, in order, as {@code "<METHOD> <path>"} with
    * {@code " [provider]"} appended to the provider's own.
    */
