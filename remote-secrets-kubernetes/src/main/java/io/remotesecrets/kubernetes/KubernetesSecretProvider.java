@@ -191,12 +191,13 @@ final class KubernetesSecretProvider implements SecretProvider {
 
   private void unsubscribe(Stream stream, Subscriber sub) {
     sub.closed = true;
+    boolean last;
     synchronized (this) {
-      if (stream.unsubscribe(sub)) {
-        streams.remove(stream.key, stream);
-        stream.close();
-      }
+      last = stream.unsubscribe(sub);
+      if (last) streams.remove(stream.key, stream);
     }
+    // Outside the lock: closing a WebSocket may wait for the server.
+    if (last) stream.close();
   }
 
   @Override

@@ -41,16 +41,27 @@ public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallbac
   /** The User-Agent of the provider's requests, to tell them from the test's own. */
   public static final String PROVIDER_USER_AGENT = "remote-secrets-kubernetes";
 
+  private final boolean https;
   private KubernetesMockServer server;
   private KubernetesClient client;
   private final List<RecordedRequest> seen = new ArrayList<>();
+
+  /** Plain HTTP. */
+  public KubernetesApiMock() {
+    this(false);
+  }
+
+  /** With {@code https}, TLS with a self-signed certificate for "localhost" ({@link #certificatePem()}). */
+  public KubernetesApiMock(boolean https) {
+    this.https = https;
+  }
 
   /** Starts the server; idempotent. */
   public KubernetesApiMock start() {
     if (server != null) return this;
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+        new KubernetesMixedDispatcher(responses), https);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
     } catch (UnknownHostException e) {
@@ -62,7 +73,16 @@ public final class KubernetesApiMock implements AutoCloseable, BeforeEachCallbac
 
   /** The API server URL, for {@code api_server}. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return (https ? "https://localhost:" : "http://127.0.0.1:") + server.getPort();
+  }
+
+  /** The server's self-signed certificate (PEM), when started with TLS. */
+  public String certificatePem() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(server.getSelfSignedCertificate().certificatePath()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public int port() {
