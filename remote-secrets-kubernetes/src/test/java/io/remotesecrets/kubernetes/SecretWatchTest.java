@@ -2,6 +2,8 @@ package io.remotesecrets.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEventBuilder;
 import io.remotesecrets.SecretManager;
 import io.remotesecrets.SecretReader;
 import io.remotesecrets.SecretState;
@@ -135,5 +137,34 @@ class SecretWatchTest {
       await("update after reconnect", Duration.ofSeconds(1), () -> "after".equals(value(r)));
       assertThat(status().state()).isEqualTo(SecretState.SUCCESS);
     }
+  }
+
+  @Test
+  void goneRelistsAtOnceAndWatchesFromTheListsResourceVersion() throws Exception {
+    api.putSecret("ns1", "gone", Map.of("k", "v1"));
+    String rv = api.client().secrets().inNamespace("ns1").withName("gone").get().getMetadata().getResourceVersion();
+    // The first watch (from the GET's resourceVersion) is answered as an API server whose watch
+    // cache no longer holds that version: an ERROR event carrying a 410 Status.
+    api.server().expect().get()
+        .withPath("/api/v1/namespaces/ns1/secrets?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dgone"
+            + "&resourceVersion=" + rv + "&watch=true")
+        .andUpgradeToWebSocket().open()
+        .waitFor(100).andEmit(new WatchEventBuilder().withType("ERROR").withObject(new StatusBuilder().withCode(410)
+            .withReason("Expired").withMessage("too old resource version").build()).build())
+        .done().once();
+    api.takeRequests();
+    SecretReader r = reader(api.url(), "{password_ref: {kube1: gone/k}}");
+    assertThat(r.await(Duration.ofSeconds(10)).reveal()).isEqualTo("v1");
+
+    List<String> requests = api.awaitRequests(2, q -> q.contains("watch=true"), Duration.ofSeconds(10));
+    assertThat(requests).hasSize(4);
+    assertThat(requests.get(0)).isEqualTo("GET /api/v1/namespaces/ns1/secrets/gone [provider]");
+    assertThat(requests.get(1)).contains("resourceVersion=" + rv + "&watch=true");
+    assertThat(requests.get(2)).isEqualTo("GET /api/v1/namespaces/ns1/secrets?fieldSelector=metadata.name%3Dgone [provider]");
+    assertThat(requests.get(3)).contains("fieldSelector=metadata.name%3Dgone").contains("watch=true");
+
+    api.putSecret("ns1", "gone", Map.of("k", "v2"));
+    await("update through the new watch", Duration.ofSeconds(1), () -> "v2".equals(value(r)));
+    assertThat(status().state()).isEqualTo(SecretState.SUCCESS);
   }
 }
