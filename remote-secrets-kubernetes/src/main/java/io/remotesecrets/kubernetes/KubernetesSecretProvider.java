@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -285,17 +286,30 @@ final class KubernetesSecretProvider implements SecretProvider {
           + "(a Role with resourceNames: [" + r.name() + "] in namespace " + ns + ")");
       case 404 -> new SecretFetchException(Reason.NOT_FOUND, "Secret \"" + r.name() + "\" not found in namespace \""
           + ns + "\"" + (r.key() == null ? "" : " (wanted key \"" + r.key() + "\")"));
-      case 0 -> new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": API server "
-          + settings.config.getMasterUrl() + " unreachable: " + rootCause(e), e);
-      default -> new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": HTTP " + code
+      default -> code <= 0 ? transportError(e, verb, what) : new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": HTTP " + code
           + (e.getStatus() != null && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : ""), e);
     };
   }
 
-  private static String rootCause(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getClass().getSimpleName();
+  /** No HTTP status: the request never got an answer. */
+  private SecretFetchException transportError(KubernetesClientException e, String verb, String what) {
+    String server = settings.config.getMasterUrl();
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SSLException) {
+        // The JDK's handshake messages say what is wrong ("PKIX path building failed ...") and hold no secret.
+        return new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": TLS handshake with API server "
+            + server + " failed: " + c.getMessage() + " (check tls_config.ca, or the service account's ca.crt)", e);
+      }
+    }
+    // Name the most telling cause: the first that is not a generic wrapper (ConnectException,
+    // UnknownHostException, HttpTimeoutException...), else the innermost.
+    Throwable telling = null;
+    for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+      telling = c;
+      if (c.getClass() != java.io.IOException.class && !(c instanceof KubernetesClientException)) break;
+    }
+    return new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": API server " + server
+        + " unreachable: " + (telling == null ? e : telling).getClass().getSimpleName(), e);
   }
 
   private Duration backoff(int failures) {

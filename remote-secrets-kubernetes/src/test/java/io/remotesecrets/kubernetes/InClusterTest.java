@@ -13,6 +13,7 @@ import io.remotesecrets.spi.SecretProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,37 @@ class InClusterTest {
           .hasMessage("Secret \"missing\" not found in namespace \"podns\" (wanted key \"password\")");
       api.takeRequests();
       assertThat(api.recorded()).last().satisfies(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Bearer sa-token-2"));
+    }
+  }
+
+  @Test
+  void explicitApiServerTrustsTheConfiguredCaOnly() throws Exception {
+    Path ca = serviceAccount.resolve("api-ca.pem");
+    Files.writeString(ca, api.certificatePem());
+    api.putSecret("ns1", "db", Map.of("password", "over-tls"));
+    TestConfig c = TestConfig.parse("""
+        global:
+          secret_providers:
+          - name: trusted
+            kubernetes_sp_config: {namespace: ns1, api_server: '%1$s', tls_config: {ca_file: '%2$s'}}
+          - name: insecure
+            kubernetes_sp_config: {namespace: ns1, api_server: '%1$s', tls_config: {insecure_skip_verify: true}}
+          - name: untrusted
+            kubernetes_sp_config: {namespace: ns1, api_server: '%1$s'}
+        secrets:
+          trusted: {password_ref: {trusted: db/password}}
+          insecure: {password_ref: {insecure: db/password}}
+          untrusted: {password_ref: {untrusted: db/password}}
+        """.formatted(api.url(), ca));
+    try (SecretManager manager = SecretManager.builder().build()) {
+      assertThat(manager.reader(c.secret("trusted")).await(Duration.ofSeconds(10)).reveal()).isEqualTo("over-tls");
+      assertThat(manager.reader(c.secret("insecure")).await(Duration.ofSeconds(10)).reveal()).isEqualTo("over-tls");
+      SecretReader untrusted = manager.reader(c.secret("untrusted"));
+      assertThatThrownBy(() -> untrusted.await(Duration.ofSeconds(10)))
+          .hasMessage("waiting for secret db/password from provider untrusted: cannot get Secret \"db\" in namespace "
+              + "\"ns1\", key \"password\": TLS handshake with API server " + api.url() + "/ failed: PKIX path building "
+              + "failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification "
+              + "path to requested target (check tls_config.ca, or the service account's ca.crt)");
     }
   }
 

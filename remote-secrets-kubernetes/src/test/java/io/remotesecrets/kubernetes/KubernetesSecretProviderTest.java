@@ -121,6 +121,20 @@ class KubernetesSecretProviderTest {
   }
 
   @Test
+  void unreachableServerIsUnavailableNamingTheServer() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = s.getLocalPort();
+    }
+    provider = KubernetesSecretProvider.start(new KubernetesProviderConfig("ns1", "http://127.0.0.1:" + closedPort, null,
+        null, KubernetesProviderConfig.Tls.NONE), context, noPod(), KubernetesSecretProvider.Timings.DEFAULT);
+    SecretFetchException e = fetchError(provider, "db/password");
+    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(e).hasMessage("cannot get Secret \"db\" in namespace \"ns1\", key \"password\": API server http://127.0.0.1:"
+        + closedPort + "/ unreachable: ConnectException");
+  }
+
+  @Test
   void namespaceDefaultsToThePodsOwn() throws Exception {
     Path sa = Files.createDirectories(dir.resolve("sa"));
     Files.writeString(sa.resolve("namespace"), "podns\n");
