@@ -156,6 +156,28 @@ class SecretManagerTest {
   }
 
   @Test
+  void aProviderThatIgnoresItsDeadlineDoesNotHoldTheEntry() throws Exception {
+    manager.close();
+    ExecutorService fetcher = Executors.newCachedThreadPool();
+    manager = SecretManager.builder().clock(clock).scheduler(scheduler).fetchExecutor(fetcher).jitter(0).build();
+    try {
+      provider.values.put("a", "late");
+      CountDownLatch gate = new CountDownLatch(1);
+      provider.gate = gate;
+      SecretReader r = manager.reader(provider.spec("p", "a"));
+      scheduler.advance(Duration.ofSeconds(31));
+      assertThatThrownBy(r::current).hasMessage("waiting for secret a from provider p: no answer within 30s");
+      assertThat(scheduler.nextDelay()).contains(Duration.ofSeconds(1));
+      gate.countDown();
+      long end = System.nanoTime() + 5_000_000_000L;
+      while (manager.status().get(0).state() != SecretState.SUCCESS && System.nanoTime() < end) Thread.sleep(5);
+      assertThat(r.current().reveal()).isEqualTo("late");
+    } finally {
+      fetcher.shutdownNow();
+    }
+  }
+
+  @Test
   void rejectedCredentialsForceOneRateLimitedRefreshAndKeepThePreviousValueAsFallback() throws Exception {
     provider.values.put("a", "old");
     SecretReader r = manager.reader(provider.spec("p", "a"));
