@@ -89,6 +89,7 @@ public final class SecretsHttpClient implements AutoCloseable {
   private final Map<SecretReader, Fallback> fallbacks = new ConcurrentHashMap<>();
   private volatile BasicHeader basicHeader;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong rejections = new java.util.concurrent.atomic.AtomicLong();
 
   /** A secret-typed field: how errors name it, and its reader. */
   private record Credential(String field, SecretReader reader) {
@@ -182,6 +183,11 @@ public final class SecretsHttpClient implements AutoCloseable {
     }
   }
 
+  /** How many 401/403 answers to injected credentials this client has seen (tests). */
+  long rejections() {
+    return rejections.get();
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -272,6 +278,7 @@ public final class SecretsHttpClient implements AutoCloseable {
 
     private CompletableFuture<HttpResponse<T>> rejected(HttpResponse<T> resp, Prepared p) {
       int sc = resp.statusCode();
+      rejections.incrementAndGet();
       if (retried) return CompletableFuture.failedFuture(rejection(sc, p, "rejected again after one retry with a refreshed value"));
       retried = true;
       if (p.token() != null) {
@@ -310,7 +317,13 @@ public final class SecretsHttpClient implements AutoCloseable {
         }
         overrides = next;
         return attempt().thenApply(r -> {
-          fallbacks.putAll(tryPrevious);
+          // The server accepted these values: a previous value keeps being used while the
+          // current one is the rejected one; a changed current value ends any fallback.
+          for (SecretReader reader : next.keySet()) {
+            Fallback f = tryPrevious.get(reader);
+            if (f != null) fallbacks.put(reader, f);
+            else fallbacks.remove(reader);
+          }
           return r;
         });
       });

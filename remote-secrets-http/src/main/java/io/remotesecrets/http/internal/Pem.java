@@ -56,8 +56,11 @@ public final class Pem {
         }
       }
     } catch (IOException e) {
-      // The parser's message may quote the input; name the failure only.
-      throw new GeneralSecurityException("invalid PEM private key (" + e.getClass().getSimpleName() + ")");
+      // Messages of conversion failures describe the structure, never the bytes; parse
+      // failures of malformed text are named by type only, since they could quote the input.
+      String why = e instanceof org.bouncycastle.openssl.PEMException && e.getCause() != null
+          ? e.getMessage() : e.getClass().getSimpleName();
+      throw new GeneralSecurityException("invalid PEM private key: " + why);
     }
     throw new GeneralSecurityException("no PEM PRIVATE KEY block found");
   }
