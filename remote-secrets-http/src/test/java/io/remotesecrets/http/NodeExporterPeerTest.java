@@ -136,6 +136,33 @@ class NodeExporterPeerTest {
   }
 
   @Test
+  void aRotationSeenFirstByTheServerCostsOne401AndOneRefreshOfAPolledProvider() throws Exception {
+    // The exec provider cannot watch: the client learns of the rotation only from the 401.
+    Path web = dir.resolve("web-rotate-exec.yml");
+    webConfig(web, "", NodeExporter.bcrypt("exec-v1"));
+    Path value = dir.resolve("exec-value");
+    Files.writeString(value, "exec-v1");
+    Path script = dir.resolve("secret.sh");
+    Files.writeString(script, "#!/bin/sh\ncat >/dev/null\nprintf '{\"pass\":{\"value\":\"%s\",\"error\":null}}' \"$(cat "
+        + value + ")\"\n");
+    script.toFile().setExecutable(true);
+    exporter = NodeExporter.start(web, dir);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    client("secret_providers:\n- name: vaultcli\n  exec_sp_config: {command: [" + script + "]}\n"
+        + "basic_auth:\n  username: prometheus\n  password_ref: {vaultcli: pass}\n"
+        + "tls_config:\n  ca_file: " + dir.resolve("ca.pem") + "\n", registry);
+    for (int i = 0; i < 3; i++) assertThat(scrape().statusCode()).isEqualTo(200);
+    assertThat(fetches(registry, "pass")).isEqualTo(1.0);
+
+    webConfig(web, "", NodeExporter.bcrypt("exec-v2"));
+    Files.writeString(value, "exec-v2");
+
+    for (int i = 0; i < 5; i++) assertThat(scrape().statusCode()).isEqualTo(200);
+    assertThat(client.rejections()).isEqualTo(1);
+    assertThat(fetches(registry, "pass")).isEqualTo(2.0);
+  }
+
+  @Test
   void mutualTlsWithTheClientCertificateFromAProvider() throws Exception {
     TestPki.Issued clientCert = TestPki.client(ca, "scraper", TestPki.ec());
     Files.writeString(dir.resolve("client.pem"), clientCert.certPem());
