@@ -183,8 +183,8 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
     };
   }
 
-  private RemoteWrites.Queue newQueue(RemoteWriteConfig c) {
-    return RemoteWriteQueues.create(c, secrets, registry);
+  private RemoteWrites.Queue newQueue(RemoteWriteConfig c, io.remotesecrets.agent.model.Labels externalLabels) {
+    return RemoteWriteQueues.create(c, externalLabels, secrets, registry, options.clock(), options.flushDeadline());
   }
 
   private void installSighup() {

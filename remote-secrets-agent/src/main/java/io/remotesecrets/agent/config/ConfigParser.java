@@ -1,6 +1,7 @@
 package io.remotesecrets.agent.config;
 
 import io.remotesecrets.agent.relabel.RelabelConfig;
+import io.remotesecrets.agent.remotewrite.QueueConfig;
 import io.remotesecrets.config.ConfigContext;
 import io.remotesecrets.config.ConfigDocument;
 import io.remotesecrets.config.ConfigException;
@@ -295,7 +296,7 @@ final class ConfigParser {
     List<ConfigNode> relabelNodes =
         relabelNodes(m, "write_relabel_configs", "empty or null relabeling rule in remote write config");
     List<RelabelConfig> relabel = attempt(() -> RelabelConfig.parseList(relabelNodes)).orElse(List.of());
-    QueueConfig queue = m.get("queue_config").flatMap(n -> attempt(() -> queueConfig(n.asMap()))).orElse(QueueConfig.DEFAULT);
+    QueueConfig queue = m.get("queue_config").flatMap(n -> attempt(() -> QueueConfig.parse(n.asMap()))).orElse(QueueConfig.DEFAULT);
     m.get("metadata_config").ifPresent(n -> attempt(() -> metadataConfig(n.asMap())));
     for (String flag : List.of("send_exemplars", "send_native_histograms")) {
       m.get(flag).ifPresent(n -> attempt(n::asBoolean).ifPresent(b -> {
@@ -318,7 +319,11 @@ final class ConfigParser {
       if (!SCHEME_PREFIX.matcher(text).find()) throw node.error("invalid url: missing protocol scheme");
       throw node.error("invalid url: " + e.getReason() + " at index " + e.getIndex());
     }
-    if (url.getRawUserInfo() != null && url.getRawUserInfo().contains(":")) node.markSecret();
+    if (url.getRawUserInfo() != null) {
+      // Metric labels, logs and the status page show the URL: credentials belong in basic_auth.
+      node.markSecret();
+      throw node.error("invalid url: user info is not allowed; use basic_auth (its password can come from a secret provider)");
+    }
     if (url.getScheme() == null) throw node.error("invalid url: missing protocol scheme");
     String scheme = url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -326,21 +331,6 @@ final class ConfigParser {
     }
     if (url.getHost() == null) throw node.error("invalid url: no host");
     return url;
-  }
-
-  private QueueConfig queueConfig(ConfigMap q) {
-    QueueConfig d = QueueConfig.DEFAULT;
-    int capacity = positive(q, "capacity", d.capacity());
-    int maxShards = positive(q, "max_shards", d.maxShards());
-    int minShards = positive(q, "min_shards", d.minShards());
-    int maxSamples = positive(q, "max_samples_per_send", d.maxSamplesPerSend());
-    Duration deadline = positiveDuration(q, "batch_send_deadline", d.batchSendDeadline());
-    Duration minBackoff = positiveDuration(q, "min_backoff", d.minBackoff());
-    Duration maxBackoff = positiveDuration(q, "max_backoff", d.maxBackoff());
-    boolean retry429 = q.get("retry_on_http_429").flatMap(n -> attempt(n::asBoolean)).orElse(d.retryOnHttp429());
-    if (minShards > maxShards) q.node().error("min_shards (" + minShards + ") must not exceed max_shards (" + maxShards + ")");
-    if (minBackoff.compareTo(maxBackoff) > 0) q.node().error("min_backoff must not exceed max_backoff");
-    return new QueueConfig(capacity, maxShards, minShards, maxSamples, deadline, minBackoff, maxBackoff, retry429);
   }
 
   /** Accepted for compatibility; the agent sends no metadata. */
@@ -396,27 +386,7 @@ final class ConfigParser {
     return v;
   }
 
-  private int positive(ConfigMap m, String key, int defaultValue) {
-    Optional<ConfigNode> n = m.get(key);
-    if (n.isEmpty()) return defaultValue;
-    int v = attempt(n.get()::asInt).orElse(defaultValue);
-    if (v <= 0) {
-      n.get().error(key + " must be greater than 0, got " + v);
-      return defaultValue;
-    }
-    return v;
-  }
 
-  private Duration positiveDuration(ConfigMap m, String key, Duration defaultValue) {
-    Optional<ConfigNode> n = m.get(key);
-    if (n.isEmpty()) return defaultValue;
-    Duration d = attempt(n.get()::asDuration).orElse(defaultValue);
-    if (d.isZero()) {
-      n.get().error(key + " must be greater than 0");
-      return defaultValue;
-    }
-    return d;
-  }
 
   private static boolean isEmpty(ConfigNode n) {
     if (n.isList()) return n.asList().isEmpty();

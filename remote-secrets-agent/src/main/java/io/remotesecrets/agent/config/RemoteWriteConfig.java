@@ -1,6 +1,7 @@
 package io.remotesecrets.agent.config;
 
 import io.remotesecrets.agent.relabel.RelabelConfig;
+import io.remotesecrets.agent.remotewrite.QueueConfig;
 import io.remotesecrets.http.HttpClientConfig;
 import java.net.URI;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.remotesecrets.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.remotesecrets.agent.remotewrite.QueueConfig;
 import io.remotesecrets.config.ConfigException;
 import io.remotesecrets.config.SecretProviderFactories;
 import io.remotesecrets.config.SecretSpec;
@@ -176,7 +177,7 @@ class AgentConfigTest {
         - job_name: a
           basic_auth: {username: u, password: %1$s-b}
         remote_write:
-        - url: https://user:%1$s-c@receiver.example/api/v1/write
+        - url: https://receiver.example/api/v1/write
           authorization: {credentials: %1$s-d}
         """.formatted(canary));
     assertThat(c.dump()).doesNotContain(canary).contains("<secret>").contains("job_name: a");
@@ -184,6 +185,14 @@ class AgentConfigTest {
     assertThat(c.remoteWriteConfigs().get(0).redactedUrl()).doesNotContain(canary);
     assertThat(c.remoteWriteConfigs().get(0).toString()).doesNotContain(canary);
     assertThat(c.scrapeConfigs().get(0).toString()).doesNotContain(canary);
+  }
+
+  @Test
+  void credentialsInTheRemoteWriteUrlAreRejectedWithoutEchoingThem() {
+    String canary = "CANARY-91c2";
+    assertThat(errors("remote_write: [{url: 'https://user:" + canary + "@receiver.example/api/v1/write'}]"))
+        .isEqualTo("prometheus.yml:1:22: remote_write[0].url: invalid url: user info is not allowed; "
+            + "use basic_auth (its password can come from a secret provider)");
   }
 
   @Test
@@ -212,7 +221,7 @@ class AgentConfigTest {
         - job_name: a
           basic_auth: {username: u, password_file: pass.txt}
         """);
-    assertThat(c.secrets()).singleElement().satisfies(u -> {
+    assertThat(c.secrets()).filteredOn(u -> u.spec() instanceof SecretSpec.FromProvider).singleElement().satisfies(u -> {
       assertThat(u.path()).isEqualTo("scrape_configs[0].basic_auth.password_file");
       assertThat(u.spec()).isInstanceOf(SecretSpec.FromProvider.class);
       assertThat(((SecretSpec.FromProvider) u.spec()).ref()).isEqualTo("/etc/prometheus/pass.txt");
@@ -285,9 +294,9 @@ class AgentConfigTest {
         Arguments.of("remote_write: [{url: 'http://a', write_relabel_configs: [null]}]",
             "prometheus.yml:1:58: remote_write[0].write_relabel_configs[0]: empty or null relabeling rule in remote write config"),
         Arguments.of("remote_write: [{url: 'http://a', queue_config: {capacity: 0}}]",
-            "prometheus.yml:1:59: remote_write[0].queue_config.capacity: capacity must be greater than 0, got 0"),
+            "prometheus.yml:1:59: remote_write[0].queue_config.capacity: must be positive, got 0"),
         Arguments.of("remote_write: [{url: 'http://a', queue_config: {min_shards: 5, max_shards: 2}}]",
-            "prometheus.yml:1:48: remote_write[0].queue_config: min_shards (5) must not exceed max_shards (2)"),
+            "prometheus.yml:1:48: remote_write[0].queue_config: max_shards (2) must not be less than min_shards (5)"),
         Arguments.of("remote_write: [{url: 'http://a', queue_config: {sample_age_limit: 1s}}]",
             "prometheus.yml:1:49: remote_write[0].queue_config.sample_age_limit: unknown field \"sample_age_limit\""),
         Arguments.of("remote_write: [{url: 'http://a', send_exemplars: true}]",
