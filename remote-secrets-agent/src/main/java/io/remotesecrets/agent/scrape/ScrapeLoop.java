@@ -203,7 +203,10 @@ final class ScrapeLoop {
     long t0 = start.toEpochMilli();
     Collector collector = new Collector(t0);
     String error = null;
-    if (cause != null) {
+    if (cause instanceof io.remotesecrets.http.CredentialsRejectedException rejected) {
+      // Names the credentials and their sources, after the HTTP layer's refresh-and-retry.
+      error = rejected.getMessage();
+    } else if (cause != null) {
       error = "Get \"" + target.url() + "\": " + describe(cause);
     } else if (resp.statusCode() != 200) {
       error = ("server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode())).trim();
