@@ -173,6 +173,8 @@ final class ConfigParser {
   private ProxyConfig proxy(ConfigMap owner, ConfigMap nested) {
     Optional<ConfigNode> urlNode = node(owner, nested, "proxy_url");
     Optional<URI> url = urlNode.map(n -> n.asString().isEmpty() ? null : url(n));
+    // A proxy password written in the URL is a secret: config dumps print <secret> for it.
+    if (url.isPresent() && url.get().getRawUserInfo() != null) urlNode.get().markSecret();
     Optional<String> noProxy = node(owner, nested, "no_proxy").map(ConfigNode::asString).filter(s -> !s.isEmpty());
     boolean fromEnv = node(owner, nested, "proxy_from_environment").map(ConfigNode::asBoolean).orElse(false);
     Map<String, List<SecretSpec>> connect = new LinkedHashMap<>();
