@@ -150,7 +150,7 @@ public final class SecretsHttpClient implements AutoCloseable {
     Objects.requireNonNull(handler, "handler");
     if (closed) return CompletableFuture.failedFuture(new IOException("HTTP client is closed"));
     CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
-    new Call<>(request, handler).attempt().whenComplete((r, e) -> {
+    new Call<>(request, handler, false).attempt().whenComplete((r, e) -> {
       if (e == null) {
         out.complete(r);
       } else {
@@ -171,10 +171,18 @@ public final class SecretsHttpClient implements AutoCloseable {
    */
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException, SecretUnavailableException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "handler");
+    if (closed) throw new IOException("HTTP client is closed");
+    // Exchanges run on this thread with the JDK's blocking send, so a call costs no more
+    // thread hand-offs than the JDK's own send(); only a pending secret refresh or token
+    // request is waited for.
     try {
-      return sendAsync(request, handler).get();
+      return new Call<>(request, handler, true).attempt().get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
+      while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
+      if (c instanceof InterruptedException ie) throw ie;
       if (c instanceof IOException io) throw io;
       if (c instanceof SecretUnavailableException u) throw u;
       if (c instanceof RuntimeException r) throw r;
@@ -203,6 +211,7 @@ public final class SecretsHttpClient implements AutoCloseable {
   /** One {@link #sendAsync} call: its redirect hops and its single retry. */
   private final class Call<T> {
     private final HttpResponse.BodyHandler<T> handler;
+    private final boolean blocking;
     private final String originalHost;
     private HttpRequest base;
     private URI target;
@@ -211,8 +220,9 @@ public final class SecretsHttpClient implements AutoCloseable {
     private boolean retried;
     private Map<SecretReader, Secret> overrides = Map.of();
 
-    Call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    Call(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean blocking) {
       this.handler = handler;
+      this.blocking = blocking;
       this.base = request;
       this.target = request.uri();
       this.originalHost = hostOf(request.uri());
@@ -242,7 +252,19 @@ public final class SecretsHttpClient implements AutoCloseable {
         // Bodies of responses we act on are discarded, not decoded with the caller's handler.
         return redirect || rejected ? HttpResponse.BodySubscribers.<T>replacing(null) : handler.apply(info);
       };
-      return jdk.sendAsync(p.request(), h).thenCompose(resp -> handle(resp, p));
+      return exchange(jdk, p.request(), h).thenCompose(resp -> handle(resp, p));
+    }
+
+    private CompletableFuture<HttpResponse<T>> exchange(HttpClient jdk, HttpRequest req, HttpResponse.BodyHandler<T> h) {
+      if (!blocking) return jdk.sendAsync(req, h);
+      try {
+        return CompletableFuture.completedFuture(jdk.send(req, h));
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     private CompletableFuture<HttpResponse<T>> handle(HttpResponse<T> resp, Prepared p) {
