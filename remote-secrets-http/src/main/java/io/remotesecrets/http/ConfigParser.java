@@ -232,20 +232,35 @@ final class ConfigParser {
       if (RESERVED_HEADERS.contains(canonical)) {
         throw m.node().error("setting header \"" + canonical + "\" is not allowed");
       }
+      if (canonical.equals("Expect") || canonical.equals("Upgrade")) {
+        throw m.node().error("setting header \"" + canonical + "\" is not allowed by the JDK HTTP client");
+      }
+      if (!isToken(name)) throw m.node().error("invalid header name \"" + name + "\"");
+      for (String v : values) {
+        if (!SecretsHttpClient.validHeaderValue(v)) {
+          throw m.node().error("invalid value for header \"" + canonical + "\": line breaks and control characters are not allowed");
+        }
+      }
       out.put(name, new Header(values, secrets, files));
     }
     return out;
   }
 
-  /** Go's http.CanonicalHeaderKey: first letter and letters after '-' upper case, others lower. */
-  static String canonicalHeader(String name) {
+  static boolean isToken(String name) {
+    if (name.isEmpty()) return false;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean token = c == '-' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
+      boolean ok = c == '-' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
           || c == '*' || c == '+' || c == '.' || c == '^' || c == '_' || c == '`' || c == '|' || c == '~'
           || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      if (!token) return name;
+      if (!ok) return false;
     }
+    return true;
+  }
+
+  /** Go's http.CanonicalHeaderKey: first letter and letters after '-' upper case, others lower. */
+  static String canonicalHeader(String name) {
+    if (!isToken(name)) return name;
     StringBuilder b = new StringBuilder(name.length());
     boolean upper = true;
     for (int i = 0; i < name.length(); i++) {

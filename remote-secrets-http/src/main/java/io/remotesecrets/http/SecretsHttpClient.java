@@ -365,9 +365,11 @@ public final class SecretsHttpClient implements AutoCloseable {
 
   /** Builds the request to send: the caller's request plus credentials and headers. */
   private Prepared prepare(HttpRequest base, URI target, boolean trusted, Map<SecretReader, Secret> overrides,
-      OAuth2Tokens.Token token) throws SecretUnavailableException {
+      OAuth2Tokens.Token token) throws SecretUnavailableException, IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(base, ALL);
     if (!target.equals(base.uri())) b.uri(target);
+    // enable_http2 is about TLS (ALPN), as in Go: no h2c upgrade offers to plain-HTTP targets.
+    if (base.version().isEmpty() && "http".equalsIgnoreCase(target.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
     List<Used> used = new ArrayList<>(2);
     boolean injected = false;
     if (trusted && base.headers().firstValue("Authorization").isEmpty()) {
@@ -378,9 +380,12 @@ public final class SecretsHttpClient implements AutoCloseable {
         injected = true;
       } else if (authType != null) {
         Secret c = value(credentials, overrides, used);
-        b.setHeader("Authorization", authType + " " + (c == null ? "" : c.reveal()));
+        b.setHeader("Authorization", checked(authType + " " + (c == null ? "" : c.reveal()), credentials));
         injected = true;
       } else if (token != null) {
+        if (!validHeaderValue(token.header())) {
+          throw new IOException(oauth2.description() + ": the token is not a valid HTTP header value");
+        }
         b.setHeader("Authorization", token.header());
         injected = true;
       }
@@ -389,12 +394,31 @@ public final class SecretsHttpClient implements AutoCloseable {
       for (String v : h.values()) b.header(h.name(), v);
       if (!trusted) continue;
       for (Credential c : h.secrets()) {
-        b.header(h.name(), value(c, overrides, used).reveal());
+        b.header(h.name(), checked(value(c, overrides, used).reveal(), c));
         injected = true;
       }
     }
     transport.addProxyHeaders(b, target);
     return new Prepared(b.build(), used, token, injected && anyCredentials);
+  }
+
+  /**
+   * The JDK rejects a bad header value with a message that quotes it; a secret must be checked
+   * first and reported by its source.
+   */
+  private static String checked(String value, Credential c) throws IOException {
+    if (validHeaderValue(value)) return value;
+    throw new IOException((c == null ? "authorization type" : c.describe())
+        + ": the value is not a valid HTTP header value (line breaks or control characters)");
+  }
+
+  /** RFC 9110 field-value characters, as the JDK client checks them. */
+  static boolean validHeaderValue(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c > 0xFF || (c < 0x20 && c != '\t') || c == 0x7F) return false;
+    }
+    return true;
   }
 
   private Secret value(Credential c, Map<SecretReader, Secret> overrides, List<Used> used)

@@ -111,7 +111,11 @@ class CanaryTest {
     Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n" + CANARY + "\n-----END CERTIFICATE-----\n");
     try (RecordingServer server = new RecordingServer(); SecretManager m = SecretManager.builder().build()) {
       server.handler = r -> Reply.status(401);
+      Path multiline = dir.resolve("multiline");
+      Files.writeString(multiline, "line-one\n" + CANARY);
       for (String yaml : List.of(
+          "http_headers: {X-Key: {files: [" + multiline + "]}}\n",
+          "authorization: {credentials_file: " + multiline + "}\n",
           "basic_auth: {username: u, password_file: " + pass + "}\n",
           "bearer_token_file: " + pass + "\n",
           "http_headers: {X-Key: {files: [" + pass + "]}}\n",
@@ -135,7 +139,9 @@ class CanaryTest {
         }
       }
     }
-    assertThat(seen).hasSize(6);
-    assertThat(seen.get(0)).contains("credentials rejected");
+    assertThat(seen).hasSize(8);
+    assertThat(seen.get(0)).contains("http_headers X-Key (provider file, ref " + dir.resolve("multiline")
+        + "): the value is not a valid HTTP header value");
+    assertThat(seen.get(2)).contains("credentials rejected");
   }
 }
