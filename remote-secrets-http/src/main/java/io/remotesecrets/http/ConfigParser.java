@@ -173,6 +173,8 @@ final class ConfigParser {
   private ProxyConfig proxy(ConfigMap owner, ConfigMap nested) {
     Optional<ConfigNode> urlNode = node(owner, nested, "proxy_url");
     Optional<URI> url = urlNode.map(n -> n.asString().isEmpty() ? null : url(n));
+    // A proxy password written in the URL is a secret: config dumps print <secret> for it.
+    if (url.isPresent() && url.get().getRawUserInfo() != null) urlNode.get().markSecret();
     Optional<String> noProxy = node(owner, nested, "no_proxy").map(ConfigNode::asString).filter(s -> !s.isEmpty());
     boolean fromEnv = node(owner, nested, "proxy_from_environment").map(ConfigNode::asBoolean).orElse(false);
     Map<String, List<SecretSpec>> connect = new LinkedHashMap<>();
@@ -230,20 +232,35 @@ final class ConfigParser {
       if (RESERVED_HEADERS.contains(canonical)) {
         throw m.node().error("setting header \"" + canonical + "\" is not allowed");
       }
+      if (canonical.equals("Expect") || canonical.equals("Upgrade")) {
+        throw m.node().error("setting header \"" + canonical + "\" is not allowed by the JDK HTTP client");
+      }
+      if (!isToken(name)) throw m.node().error("invalid header name \"" + name + "\"");
+      for (String v : values) {
+        if (!SecretsHttpClient.validHeaderValue(v)) {
+          throw m.node().error("invalid value for header \"" + canonical + "\": line breaks and control characters are not allowed");
+        }
+      }
       out.put(name, new Header(values, secrets, files));
     }
     return out;
   }
 
-  /** Go's http.CanonicalHeaderKey: first letter and letters after '-' upper case, others lower. */
-  static String canonicalHeader(String name) {
+  static boolean isToken(String name) {
+    if (name.isEmpty()) return false;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean token = c == '-' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
+      boolean ok = c == '-' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\''
           || c == '*' || c == '+' || c == '.' || c == '^' || c == '_' || c == '`' || c == '|' || c == '~'
           || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      if (!token) return name;
+      if (!ok) return false;
     }
+    return true;
+  }
+
+  /** Go's http.CanonicalHeaderKey: first letter and letters after '-' upper case, others lower. */
+  static String canonicalHeader(String name) {
+    if (!isToken(name)) return name;
     StringBuilder b = new StringBuilder(name.length());
     boolean upper = true;
     for (int i = 0; i < name.length(); i++) {

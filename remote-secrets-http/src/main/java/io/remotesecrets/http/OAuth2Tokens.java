@@ -113,7 +113,7 @@ final class OAuth2Tokens {
         .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
     try {
       transport.addProxyHeaders(req, config.tokenUrl());
-    } catch (SecretUnavailableException e) {
+    } catch (SecretUnavailableException | IOException e) {
       return CompletableFuture.failedFuture(e);
     }
     return client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).thenCompose(resp -> {

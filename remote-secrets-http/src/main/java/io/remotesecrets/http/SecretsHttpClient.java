@@ -150,7 +150,7 @@ public final class SecretsHttpClient implements AutoCloseable {
     Objects.requireNonNull(handler, "handler");
     if (closed) return CompletableFuture.failedFuture(new IOException("HTTP client is closed"));
     CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
-    new Call<>(request, handler).attempt().whenComplete((r, e) -> {
+    new Call<>(request, handler, false).attempt().whenComplete((r, e) -> {
       if (e == null) {
         out.complete(r);
       } else {
@@ -171,10 +171,18 @@ public final class SecretsHttpClient implements AutoCloseable {
    */
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException, SecretUnavailableException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "handler");
+    if (closed) throw new IOException("HTTP client is closed");
+    // Exchanges run on this thread with the JDK's blocking send, so a call costs no more
+    // thread hand-offs than the JDK's own send(); only a pending secret refresh or token
+    // request is waited for.
     try {
-      return sendAsync(request, handler).get();
+      return new Call<>(request, handler, true).attempt().get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
+      while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
+      if (c instanceof InterruptedException ie) throw ie;
       if (c instanceof IOException io) throw io;
       if (c instanceof SecretUnavailableException u) throw u;
       if (c instanceof RuntimeException r) throw r;
@@ -203,6 +211,7 @@ public final class SecretsHttpClient implements AutoCloseable {
   /** One {@link #sendAsync} call: its redirect hops and its single retry. */
   private final class Call<T> {
     private final HttpResponse.BodyHandler<T> handler;
+    private final boolean blocking;
     private final String originalHost;
     private HttpRequest base;
     private URI target;
@@ -211,8 +220,9 @@ public final class SecretsHttpClient implements AutoCloseable {
     private boolean retried;
     private Map<SecretReader, Secret> overrides = Map.of();
 
-    Call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    Call(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean blocking) {
       this.handler = handler;
+      this.blocking = blocking;
       this.base = request;
       this.target = request.uri();
       this.originalHost = hostOf(request.uri());
@@ -242,7 +252,19 @@ public final class SecretsHttpClient implements AutoCloseable {
         // Bodies of responses we act on are discarded, not decoded with the caller's handler.
         return redirect || rejected ? HttpResponse.BodySubscribers.<T>replacing(null) : handler.apply(info);
       };
-      return jdk.sendAsync(p.request(), h).thenCompose(resp -> handle(resp, p));
+      return exchange(jdk, p.request(), h).thenCompose(resp -> handle(resp, p));
+    }
+
+    private CompletableFuture<HttpResponse<T>> exchange(HttpClient jdk, HttpRequest req, HttpResponse.BodyHandler<T> h) {
+      if (!blocking) return jdk.sendAsync(req, h);
+      try {
+        return CompletableFuture.completedFuture(jdk.send(req, h));
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     private CompletableFuture<HttpResponse<T>> handle(HttpResponse<T> resp, Prepared p) {
@@ -343,9 +365,11 @@ public final class SecretsHttpClient implements AutoCloseable {
 
   /** Builds the request to send: the caller's request plus credentials and headers. */
   private Prepared prepare(HttpRequest base, URI target, boolean trusted, Map<SecretReader, Secret> overrides,
-      OAuth2Tokens.Token token) throws SecretUnavailableException {
+      OAuth2Tokens.Token token) throws SecretUnavailableException, IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(base, ALL);
     if (!target.equals(base.uri())) b.uri(target);
+    // enable_http2 is about TLS (ALPN), as in Go: no h2c upgrade offers to plain-HTTP targets.
+    if (base.version().isEmpty() && "http".equalsIgnoreCase(target.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
     List<Used> used = new ArrayList<>(2);
     boolean injected = false;
     if (trusted && base.headers().firstValue("Authorization").isEmpty()) {
@@ -356,9 +380,12 @@ public final class SecretsHttpClient implements AutoCloseable {
         injected = true;
       } else if (authType != null) {
         Secret c = value(credentials, overrides, used);
-        b.setHeader("Authorization", authType + " " + (c == null ? "" : c.reveal()));
+        b.setHeader("Authorization", checked(authType + " " + (c == null ? "" : c.reveal()), credentials));
         injected = true;
       } else if (token != null) {
+        if (!validHeaderValue(token.header())) {
+          throw new IOException(oauth2.description() + ": the token is not a valid HTTP header value");
+        }
         b.setHeader("Authorization", token.header());
         injected = true;
       }
@@ -367,12 +394,31 @@ public final class SecretsHttpClient implements AutoCloseable {
       for (String v : h.values()) b.header(h.name(), v);
       if (!trusted) continue;
       for (Credential c : h.secrets()) {
-        b.header(h.name(), value(c, overrides, used).reveal());
+        b.header(h.name(), checked(value(c, overrides, used).reveal(), c));
         injected = true;
       }
     }
     transport.addProxyHeaders(b, target);
     return new Prepared(b.build(), used, token, injected && anyCredentials);
+  }
+
+  /**
+   * The JDK rejects a bad header value with a message that quotes it; a secret must be checked
+   * first and reported by its source.
+   */
+  private static String checked(String value, Credential c) throws IOException {
+    if (validHeaderValue(value)) return value;
+    throw new IOException((c == null ? "authorization type" : c.describe())
+        + ": the value is not a valid HTTP header value (line breaks or control characters)");
+  }
+
+  /** RFC 9110 field-value characters, as the JDK client checks them. */
+  static boolean validHeaderValue(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c > 0xFF || (c < 0x20 && c != '\t') || c == 0x7F) return false;
+    }
+    return true;
   }
 
   private Secret value(Credential c, Map<SecretReader, Secret> overrides, List<Used> used)

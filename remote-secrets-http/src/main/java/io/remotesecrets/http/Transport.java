@@ -82,10 +82,17 @@ final class Transport {
    * tunnelled request; it drops {@code Proxy-Authorization: Basic} on CONNECT unless the
    * {@code jdk.http.auth.tunneling.disabledSchemes} system property allows Basic.
    */
-  void addProxyHeaders(HttpRequest.Builder b, URI target) throws SecretUnavailableException {
+  void addProxyHeaders(HttpRequest.Builder b, URI target) throws SecretUnavailableException, IOException {
     if (proxy == null || (proxyBasic == null && connectHeaders.isEmpty()) || proxy.proxyFor(target) == null) return;
     if (proxyBasic != null) b.setHeader("Proxy-Authorization", proxyBasic);
-    for (var e : connectHeaders) b.header(e.getKey(), e.getValue().current().reveal());
+    for (var e : connectHeaders) {
+      String v = e.getValue().current().reveal();
+      if (!SecretsHttpClient.validHeaderValue(v)) {
+        throw new IOException("proxy_connect_header " + e.getKey() + " (" + e.getValue().description()
+            + "): the value is not a valid HTTP header value (line breaks or control characters)");
+      }
+      b.header(e.getKey(), v);
+    }
   }
 
   /** The proxy {@code target} goes through, or null. */

@@ -101,6 +101,12 @@ class HttpClientConfigValidationTest {
         Arguments.of("follow_redirects: sometimes\n",
             "test.yml:1:19: follow_redirects: expected true or false, got \"sometimes\""),
         // Deviations of this client (the JDK's), reported at load time rather than at run time.
+        Arguments.of("http_headers:\n  expect: {values: [100-continue]}\n",
+            "test.yml:2:3: http_headers: setting header \"Expect\" is not allowed by the JDK HTTP client"),
+        Arguments.of("http_headers:\n  'X Bad': {values: [x]}\n",
+            "test.yml:2:3: http_headers: invalid header name \"X Bad\""),
+        Arguments.of("http_headers:\n  X-Ok: {values: [\"a\\nb\"]}\n",
+            "test.yml:2:3: http_headers: invalid value for header \"X-Ok\": line breaks and control characters are not allowed"),
         Arguments.of("proxy_url: socks5://p:1080\n",
             "test.yml:1:12: proxy_url: unsupported proxy scheme \"socks5\": the JDK HTTP client supports only http:// proxies"),
         Arguments.of("proxy_url: http://p:3128\nproxy_connect_header: {X-Foo: [x]}\n",
