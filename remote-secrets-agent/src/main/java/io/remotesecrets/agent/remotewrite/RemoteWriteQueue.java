@@ -75,7 +75,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private RemoteWriteQueue(Builder b) {
     this.name = b.name;
     this.url = b.url;
-    this.urlLabel = b.url.toString();
+    this.urlLabel = redacted(b.url);
     this.config = b.config;
     this.writeRelabelConfigs = List.copyOf(b.writeRelabelConfigs);
     this.externalLabels = b.externalLabels;
@@ -138,7 +138,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
       out = b.build();
     }
     if (!writeRelabelConfigs.isEmpty()) out = RelabelConfig.process(out, writeRelabelConfigs);
-    metrics.highestTimestampIn.set(Math.max(metrics.highestTimestampIn.get(), timestampMs / 1000.0));
+    metrics.observeIn(timestampMs);
     if (out == null || closed.get()) {
       metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
       return false;
@@ -332,7 +332,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
           retryAfter = response.headers().firstValue("Retry-After").map(v -> retryAfter(v, clock)).orElse(null);
         } catch (ExecutionException e) {
           metrics.sentBatchDuration.labelValues(name, urlLabel).observe((System.nanoTime() - start) / 1e9);
-          problem = String.valueOf(e.getCause());
+          // The cause's message may quote the URL; never its password.
+          problem = String.valueOf(e.getCause()).replace(url.toString(), urlLabel);
         } catch (TimeoutException e) {
           problem = "no response within " + remoteTimeout;
         }
@@ -385,6 +386,15 @@ public final class RemoteWriteQueue implements AutoCloseable {
         return null;
       }
     }
+  }
+
+  /** The URL with any password replaced by {@code xxxxx}, as Go's {@code URL.Redacted()}: for labels and logs. */
+  static String redacted(URI url) {
+    String userInfo = url.getRawUserInfo();
+    if (userInfo == null || userInfo.indexOf(':') < 0) return url.toString();
+    String user = userInfo.substring(0, userInfo.indexOf(':'));
+    String s = url.toString();
+    return s.replace(userInfo + "@", user + ":xxxxx@");
   }
 
   private static String abbreviate(String body) {
