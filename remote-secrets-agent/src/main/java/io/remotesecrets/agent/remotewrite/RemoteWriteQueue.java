@@ -71,6 +71,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final RemoteWriteMetrics metrics;
   private final Shard[] shards;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private static final int MAX_RELABEL_CACHE = 200_000;
+  private static final Labels DROPPED = Labels.of("__dropped__", "true");
+  private final java.util.concurrent.ConcurrentHashMap<Labels, Labels> relabelled = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RemoteWriteQueue(Builder b) {
     this.name = b.name;
@@ -130,14 +133,16 @@ public final class RemoteWriteQueue implements AutoCloseable {
    */
   public boolean append(Labels series, long timestampMs, double value) {
     Labels out = series;
-    if (!externalLabels.isEmpty()) {
-      Labels.Builder b = series.toBuilder();
-      externalLabels.forEach((n, v) -> {
-        if (!series.has(n)) b.set(n, v);
-      });
-      out = b.build();
+    if (!externalLabels.isEmpty() || !writeRelabelConfigs.isEmpty()) {
+      // A series is relabelled once, not once per sample (as Prometheus does per WAL series).
+      out = relabelled.get(series);
+      if (out == null) {
+        out = relabel(series);
+        if (relabelled.size() >= MAX_RELABEL_CACHE) relabelled.clear();
+        relabelled.put(series, out);
+      }
+      if (out == DROPPED) out = null;
     }
-    if (!writeRelabelConfigs.isEmpty()) out = RelabelConfig.process(out, writeRelabelConfigs);
     metrics.observeIn(timestampMs);
     if (out == null || closed.get()) {
       metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
@@ -151,6 +156,19 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
     metrics.pendingSamples.labelValues(name, urlLabel).inc();
     return true;
+  }
+
+  private Labels relabel(Labels series) {
+    Labels out = series;
+    if (!externalLabels.isEmpty()) {
+      Labels.Builder b = series.toBuilder();
+      externalLabels.forEach((n, v) -> {
+        if (!series.has(n)) b.set(n, v);
+      });
+      out = b.build();
+    }
+    if (!writeRelabelConfigs.isEmpty()) out = RelabelConfig.process(out, writeRelabelConfigs);
+    return out == null ? DROPPED : out;
   }
 
   /**
