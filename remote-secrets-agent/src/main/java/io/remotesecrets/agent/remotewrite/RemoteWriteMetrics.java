@@ -31,6 +31,14 @@ final class RemoteWriteMetrics {
   final Gauge maxSamplesPerSend;
   final Gauge highestTimestampIn;
 
+  private final java.util.concurrent.atomic.AtomicLong highestInMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+
+  /** Raises {@code highest_timestamp_in_seconds} to {@code timestampMs} if higher. */
+  void observeIn(long timestampMs) {
+    long prev = highestInMs.getAndAccumulate(timestampMs, Math::max);
+    if (timestampMs > prev) highestTimestampIn.set(highestInMs.get() / 1000.0);
+  }
+
   static synchronized RemoteWriteMetrics on(PrometheusRegistry registry) {
     return BY_REGISTRY.computeIfAbsent(registry, RemoteWriteMetrics::new);
   }

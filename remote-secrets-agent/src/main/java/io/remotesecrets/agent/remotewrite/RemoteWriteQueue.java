@@ -71,11 +71,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final RemoteWriteMetrics metrics;
   private final Shard[] shards;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private static final int MAX_RELABEL_CACHE = 200_000;
+  private static final Labels DROPPED = Labels.of("__dropped__", "true");
+  private final java.util.concurrent.ConcurrentHashMap<Labels, Labels> relabelled = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RemoteWriteQueue(Builder b) {
     this.name = b.name;
     this.url = b.url;
-    this.urlLabel = b.url.toString();
+    this.urlLabel = redacted(b.url);
     this.config = b.config;
     this.writeRelabelConfigs = List.copyOf(b.writeRelabelConfigs);
     this.externalLabels = b.externalLabels;
@@ -130,15 +133,17 @@ public final class RemoteWriteQueue implements AutoCloseable {
    */
   public boolean append(Labels series, long timestampMs, double value) {
     Labels out = series;
-    if (!externalLabels.isEmpty()) {
-      Labels.Builder b = series.toBuilder();
-      externalLabels.forEach((n, v) -> {
-        if (!series.has(n)) b.set(n, v);
-      });
-      out = b.build();
+    if (!externalLabels.isEmpty() || !writeRelabelConfigs.isEmpty()) {
+      // A series is relabelled once, not once per sample (as Prometheus does per WAL series).
+      out = relabelled.get(series);
+      if (out == null) {
+        out = relabel(series);
+        if (relabelled.size() >= MAX_RELABEL_CACHE) relabelled.clear();
+        relabelled.put(series, out);
+      }
+      if (out == DROPPED) out = null;
     }
-    if (!writeRelabelConfigs.isEmpty()) out = RelabelConfig.process(out, writeRelabelConfigs);
-    metrics.highestTimestampIn.set(Math.max(metrics.highestTimestampIn.get(), timestampMs / 1000.0));
+    metrics.observeIn(timestampMs);
     if (out == null || closed.get()) {
       metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
       return false;
@@ -151,6 +156,19 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
     metrics.pendingSamples.labelValues(name, urlLabel).inc();
     return true;
+  }
+
+  private Labels relabel(Labels series) {
+    Labels out = series;
+    if (!externalLabels.isEmpty()) {
+      Labels.Builder b = series.toBuilder();
+      externalLabels.forEach((n, v) -> {
+        if (!series.has(n)) b.set(n, v);
+      });
+      out = b.build();
+    }
+    if (!writeRelabelConfigs.isEmpty()) out = RelabelConfig.process(out, writeRelabelConfigs);
+    return out == null ? DROPPED : out;
   }
 
   /**
@@ -332,7 +350,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
           retryAfter = response.headers().firstValue("Retry-After").map(v -> retryAfter(v, clock)).orElse(null);
         } catch (ExecutionException e) {
           metrics.sentBatchDuration.labelValues(name, urlLabel).observe((System.nanoTime() - start) / 1e9);
-          problem = String.valueOf(e.getCause());
+          // The cause's message may quote the URL; never its password.
+          problem = String.valueOf(e.getCause()).replace(url.toString(), urlLabel);
         } catch (TimeoutException e) {
           problem = "no response within " + remoteTimeout;
         }
@@ -385,6 +404,15 @@ public final class RemoteWriteQueue implements AutoCloseable {
         return null;
       }
     }
+  }
+
+  /** The URL with any password replaced by {@code xxxxx}, as Go's {@code URL.Redacted()}: for labels and logs. */
+  static String redacted(URI url) {
+    String userInfo = url.getRawUserInfo();
+    if (userInfo == null || userInfo.indexOf(':') < 0) return url.toString();
+    String user = userInfo.substring(0, userInfo.indexOf(':'));
+    String s = url.toString();
+    return s.replace(userInfo + "@", user + ":xxxxx@");
   }
 
   private static String abbreviate(String body) {

@@ -14,11 +14,14 @@ import java.util.Arrays;
  * allocate nothing. Direct-mapped: a colliding entry simply replaces the older one.
  */
 final class StringCache {
-  private static final int SIZE = 8192;
+  private static final int INITIAL_SIZE = 256;
+  private static final int MAX_SIZE = 8192;
   private static final int MAX_CACHED_LENGTH = 128;
 
-  private final byte[][] keys = new byte[SIZE][];
-  private final String[] values = new String[SIZE];
+  // Starts small (a parser is kept per target) and doubles while entries keep evicting each other.
+  private byte[][] keys = new byte[INITIAL_SIZE][];
+  private String[] values = new String[INITIAL_SIZE];
+  private int evictions;
   private CharsetDecoder decoder;
 
   /** The string for the UTF-8 bytes, or null if they are not valid UTF-8. */
@@ -27,10 +30,16 @@ final class StringCache {
     if (len > MAX_CACHED_LENGTH) return decode(b, off, len);
     int h = 0;
     for (int i = off, end = off + len; i < end; i++) h = 31 * h + b[i];
-    int slot = (h ^ (h >>> 13)) & (SIZE - 1);
+    int slot = (h ^ (h >>> 13)) & (keys.length - 1);
     byte[] k = keys[slot];
     if (k != null && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) return values[slot];
     String s = decode(b, off, len);
+    if (k != null && ++evictions > keys.length && keys.length < MAX_SIZE) {
+      keys = new byte[keys.length * 2][];
+      values = new String[values.length * 2];
+      evictions = 0;
+      slot = (h ^ (h >>> 13)) & (keys.length - 1);
+    }
     if (s != null) {
       keys[slot] = Arrays.copyOfRange(b, off, off + len);
       values[slot] = s;

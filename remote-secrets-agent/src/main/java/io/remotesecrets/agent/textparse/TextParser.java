@@ -25,6 +25,8 @@ public final class TextParser {
   public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
   private final StringCache strings = new StringCache();
+  private final SeriesCache textSeries = new SeriesCache();
+  private final SeriesCache omSeries = new SeriesCache();
   private String[] pairs = new String[32];
   private int npairs;
   private byte[] unescaped = new byte[256];
@@ -223,10 +225,7 @@ public final class TextParser {
   // ---- samples ----------------------------------------------------------------------------
 
   private void sample(SampleHandler handler) {
-    String name = metricName("metric name");
-    npairs = 0;
-    add(Labels.METRIC_NAME, name);
-    if (pos < end && buf[pos] == '{') labelSet(true);
+    Labels series = series();
     if (om) {
       expect(' ', "\" \" before the value");
     } else {
@@ -271,13 +270,54 @@ public final class TextParser {
       }
       endOfLine();
     }
+    handler.sample(series, value, ts);
+  }
+
+  /** The series at pos (name and label set): from the cache when these exact bytes were seen before. */
+  private Labels series() {
+    int s = pos;
+    int h = 0;
+    while (pos < end && isNameChar(buf[pos])) h = 31 * h + buf[pos++];
+    boolean scanned = pos > s;
+    if (scanned && pos < end && buf[pos] == '{') {
+      // Find the end of the label set without parsing it: quotes and escapes only.
+      boolean quoted = false;
+      while (true) {
+        if (pos >= end || buf[pos] == '\n') {
+          scanned = false;
+          break;
+        }
+        byte c = buf[pos++];
+        h = 31 * h + c;
+        if (quoted) {
+          if (c == '\\' && pos < end && buf[pos] != '\n') h = 31 * h + buf[pos++];
+          else if (c == '"') quoted = false;
+        } else if (c == '"') {
+          quoted = true;
+        } else if (c == '}') {
+          break;
+        }
+      }
+    }
+    SeriesCache cache = om ? omSeries : textSeries;
+    int e = pos;
+    if (scanned) {
+      Labels hit = cache.get(buf, s, e - s, h);
+      if (hit != null) return hit;
+    }
+    pos = s;
+    String name = metricName("metric name");
+    npairs = 0;
+    add(Labels.METRIC_NAME, name);
+    if (pos < end && buf[pos] == '{') labelSet(true);
     Labels series;
     try {
       series = Labels.of(Arrays.copyOf(pairs, npairs));
-    } catch (IllegalArgumentException e) {
-      throw error(e.getMessage());
+    } catch (IllegalArgumentException ex) {
+      throw error(ex.getMessage());
     }
-    handler.sample(series, value, ts);
+    if (scanned && pos == e) cache.put(buf, s, e - s, h, series);
+    return series;
   }
 
   private long omTimestamp() {

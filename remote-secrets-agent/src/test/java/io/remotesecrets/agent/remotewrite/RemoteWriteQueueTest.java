@@ -233,6 +233,25 @@ class RemoteWriteQueueTest {
   }
 
   @Test
+  void aPasswordInTheUrlAppearsInNoMetricLabelOrLog() throws Exception {
+    String canary = "canary-pw-5f3a9";
+    java.net.URI withPassword = java.net.URI.create(receiver.url().toString().replace("http://", "http://user:" + canary + "@"));
+    assertThat(RemoteWriteQueue.redacted(withPassword)).isEqualTo(receiver.url().toString().replace("http://", "http://user:xxxxx@"));
+    try (var logs = new io.remotesecrets.testing.LogCapture()) {
+      queue = queue(config(100, 1, 1, Duration.ofMillis(10), false)).url(withPassword)
+          .sender(req -> java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("cannot reach " + req.uri()))).build();
+      queue.append(Labels.of("__name__", "a"), 1, 1);
+      await(() -> value(registry, "prometheus_remote_storage_samples_retried_total", "test") >= 1);
+      var out = new java.io.ByteArrayOutputStream();
+      io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+      String exposition = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(exposition).contains("user:xxxxx@").doesNotContain(canary);
+      queue.close();
+      assertThat(logs.text()).contains("failed to send batch").contains("user:xxxxx@").doesNotContain(canary);
+    }
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndHttpDates() {
     Clock clock = Clock.fixed(Instant.parse("2015-10-21T07:28:00Z"), ZoneOffset.UTC);
     assertThat(RemoteWriteQueue.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
@@ -246,14 +265,16 @@ class RemoteWriteQueueTest {
     ConfigDocument doc = ConfigDocument.parse("q.yml", null, """
         queue_config: {capacity: 10, max_shards: 4, min_shards: 2, max_samples_per_send: 3, batch_send_deadline: 1s,
                        min_backoff: 10ms, max_backoff: 1s, retry_on_http_429: true}
-        bad: {capacity: 0, maxshards: 3}
+        bad: {capacity: 0}
+        unknown: {maxshards: 3}
         """);
     assertThat(QueueConfig.parse(doc.root().asMap().map("queue_config")))
         .isEqualTo(new QueueConfig(10, 4, 2, 3, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofSeconds(1), true));
     QueueConfig.parse(doc.root().asMap().map("bad"));
+    assertThat(QueueConfig.parse(doc.root().asMap().map("unknown"))).isEqualTo(QueueConfig.DEFAULT);
     org.assertj.core.api.Assertions.assertThatThrownBy(doc::finish).hasMessage("""
         q.yml:3:17: bad.capacity: must be positive, got 0
-        q.yml:3:20: bad.maxshards: unknown field "maxshards\"""");
+        q.yml:4:11: unknown.maxshards: unknown field "maxshards\"""");
   }
 
   private static Label label(String name, String value) {
