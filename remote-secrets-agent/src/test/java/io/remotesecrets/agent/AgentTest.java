@@ -162,6 +162,31 @@ class AgentTest {
   }
 
   @Test
+  void staleSecretKeepsTheTargetScraping() throws Exception {
+    try (TestExporter a = TestExporter.start().requireBasicAuth("u", "secret-a")) {
+      start("""
+          global:
+            scrape_interval: 100ms
+            secret_providers:
+            - name: store
+              test_sp_config: {id: flaky, refresh_interval: 200ms, secrets: {pw: secret-a}}
+          scrape_configs:
+          - job_name: a
+            basic_auth: {username: u, password_ref: {store: pw}}
+            static_configs: [{targets: ['%s']}]
+          """.formatted(a.address()));
+      await("target up", () -> target("a").health().equals("up"));
+      TestProviders.DOWN.add("flaky");
+      await("secret stale", () -> agent.secretManager().status().stream()
+          .anyMatch(st -> st.ref().equals("pw") && st.state() == io.remotesecrets.SecretState.STALE));
+      int before = a.authorized.get();
+      await("scrapes go on with the stale value", () -> a.authorized.get() >= before + 3);
+      assertThat(target("a").health()).isEqualTo("up");
+      assertThat(get("/status").body()).contains("<td class=\"stale\">stale</td>");
+    }
+  }
+
+  @Test
   void webEndpoints() throws Exception {
     try (TestExporter a = TestExporter.start()) {
       start("""
