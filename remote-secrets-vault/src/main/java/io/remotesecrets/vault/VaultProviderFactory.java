@@ -1,6 +1,7 @@
 package io.remotesecrets.vault;
 
 import io.remotesecrets.config.ConfigContext;
+import io.remotesecrets.config.ConfigException;
 import io.remotesecrets.config.ConfigMap;
 import io.remotesecrets.config.ConfigNode;
 import io.remotesecrets.config.SecretSpec;
@@ -52,23 +53,29 @@ public final class VaultProviderFactory implements SecretProviderFactory {
       throw params.error("the vault secret provider needs a mapping like {address: https://vault.example:8200, path: secret/data/app, key: password}");
     }
     ConfigMap map = params.asMap();
-    ConfigNode pathNode = map.required("path");
-    String path = path(pathNode, "path");
+    // Problems are recorded and parsing goes on, so that the other keys are read (and checked).
+    ConfigException problem = null;
+    Optional<ConfigNode> pathValue = map.get("path");
+    if (pathValue.isEmpty()) problem = map.node().error("missing required field \"path\"");
+    ConfigNode pathNode = pathValue.orElse(map.node());
+    String path = pathValue.map(n -> path(n, "path")).orElse("invalid/invalid");
     Optional<String> key = map.string("key");
-    if (key.isPresent() && key.get().isEmpty()) throw map.get("key").orElseThrow().error("key must not be empty");
-    String mount;
+    if (key.isPresent() && key.get().isEmpty()) problem = map.get("key").orElseThrow().error("key must not be empty");
+    String mount = DEFAULT_MOUNT;
     if (map.has("mount")) {
       mount = path(map.get("mount").orElseThrow(), "mount");
     } else {
       int slash = path.indexOf('/');
       if (slash < 0) {
-        throw pathNode.error("path must start with the mount of the KV engine, like secret/data/app (or set mount)");
+        problem = pathNode.error("path must start with the mount of the KV engine, like secret/data/app (or set mount)");
+      } else {
+        mount = path.substring(0, slash);
+        path = path.substring(slash + 1);
       }
-      mount = path.substring(0, slash);
-      path = path.substring(slash + 1);
     }
-    if (path.contains("#")) throw pathNode.error("path must not contain \"#\"; name the field with key");
+    if (path.contains("#")) problem = pathNode.error("path must not contain \"#\"; name the field with key");
     VaultConfig config = connection(map, mount, context);
+    if (problem != null) throw problem;
     return new InlineSecret(config, path + key.map(k -> "#" + k).orElse(""));
   }
 
@@ -155,12 +162,16 @@ public final class VaultProviderFactory implements SecretProviderFactory {
     return new VaultTls(ca, insecure, serverName);
   }
 
-  /** A path-like setting (mount, namespace, path) without surrounding slashes. */
+  /**
+   * A path-like setting (mount, namespace, path) without surrounding slashes. A bad one is
+   * recorded and replaced by a placeholder, so that parsing goes on and reports more.
+   */
   private static String path(ConfigNode node, String field) {
     try {
       return VaultRef.normalizePath(node.asString(), field);
     } catch (IllegalArgumentException e) {
-      throw node.error(e.getMessage());
+      node.error(e.getMessage());
+      return "invalid";
     }
   }
 }

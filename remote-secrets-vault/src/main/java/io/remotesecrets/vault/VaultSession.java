@@ -47,8 +47,9 @@ final class VaultSession implements AutoCloseable {
 
   // Guarded by this.
   private Secret token;
-  private Instant obtainedAt;
   private Duration ttl = Duration.ZERO;
+  private Instant expiresAt;
+  private Instant actAt;
   private boolean renewable;
   private Scheduler.Cancellable renewal;
   private Secret rejected;
@@ -73,17 +74,21 @@ final class VaultSession implements AutoCloseable {
    */
   synchronized Secret token(Instant deadline) throws SecretFetchException {
     if (closed) throw new SecretFetchException(Reason.UNAVAILABLE, http.where() + ": provider closed");
-    if (token != null && !ttl.isZero()) {
+    if (token != null && expiresAt != null) {
       Instant now = clock.instant();
-      Instant expiry = obtainedAt.plus(ttl);
-      if (!now.isBefore(expiry.minus(margin(ttl)))) {
+      if (!now.isBefore(expiresAt.minus(margin(ttl)))) {
         log.info("{}: token of auth {} expired; obtaining a new one", http.where(), auth.description());
         token = null;
-      } else if (renewable && !now.isBefore(obtainedAt.plus(ttl.multipliedBy(2).dividedBy(3)))) {
-        try {
-          renew(deadline);
-        } catch (SecretFetchException e) {
-          log.info("{}: {}; obtaining a new token", http.where(), e.getMessage());
+      } else if (!now.isBefore(actAt)) {
+        if (renewable) {
+          try {
+            renew(deadline);
+          } catch (SecretFetchException e) {
+            log.info("{}; obtaining a new token", e.getMessage());
+            token = null;
+          }
+        } else {
+          // Not renewable (any more): replace it ahead of its expiry.
           token = null;
         }
       }
@@ -160,11 +165,16 @@ final class VaultSession implements AutoCloseable {
     accept(Secret.of(s), now, Duration.ofSeconds(Json.number(a.get("lease_duration"))), Boolean.TRUE.equals(a.get("renewable")));
   }
 
+  /**
+   * Takes a token with {@code ttl} left ({@code 0}: it never expires) and schedules its next
+   * renewal, or its replacement when it cannot be renewed.
+   */
   private void accept(Secret t, Instant now, Duration ttl, boolean renewable) {
     this.token = t;
-    this.obtainedAt = now;
     this.ttl = ttl;
     this.renewable = renewable;
+    this.expiresAt = ttl.isZero() ? null : now.plus(ttl);
+    this.actAt = ttl.isZero() ? null : now.plus(ttl.multipliedBy(2).dividedBy(3));
     this.rejected = null;
     scheduleBackground();
   }
@@ -188,8 +198,15 @@ final class VaultSession implements AutoCloseable {
     if (!r.ok()) throw failure(r, "token renew-self returned " + r.describe(token));
     Map<String, Object> a = Json.object(r.body().get("auth")).orElse(Map.of());
     Duration newTtl = Duration.ofSeconds(Json.number(a.get("lease_duration")));
-    log.debug("{}: renewed the token of auth {}; ttl {}s", http.where(), auth.description(), newTtl.toSeconds());
-    accept(token, clock.instant(), newTtl, Boolean.TRUE.equals(a.get("renewable")));
+    if (newTtl.isZero()) {
+      throw new SecretFetchException(Reason.PERMISSION_DENIED, http.where() + ": token renew-self returned no lease: the token is at its max TTL");
+    }
+    // A renewal shorter than the last one means the max TTL caps it: stop renewing, and
+    // replace the token at two thirds of what is left.
+    boolean capped = newTtl.compareTo(ttl) < 0;
+    log.debug("{}: renewed the token of auth {}; ttl {}s{}", http.where(), auth.description(), newTtl.toSeconds(),
+        capped ? " (capped by its max TTL)" : "");
+    accept(token, clock.instant(), newTtl, !capped && Boolean.TRUE.equals(a.get("renewable")));
   }
 
   private SecretFetchException failure(VaultHttp.Response r, String detail) {
@@ -231,9 +248,8 @@ final class VaultSession implements AutoCloseable {
 
   private void scheduleBackground() {
     cancelRenewal();
-    if (ttl.isZero() || closed) return;
-    Duration delay = renewable ? ttl.multipliedBy(2).dividedBy(3) : ttl.minus(margin(ttl));
-    renewal = scheduler.schedule(this::background, delay);
+    if (actAt == null || closed) return;
+    renewal = scheduler.schedule(this::background, Duration.between(clock.instant(), actAt));
   }
 
   private void background() {
