@@ -48,9 +48,14 @@ record VaultTls(Optional<SecretSpec> ca, boolean insecureSkipVerify, Optional<St
         } catch (java.io.IOException e) {
           throw new GeneralSecurityException("cannot create a trust store", e);
         }
-        Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-            .generateCertificates(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.UTF_8)));
-        if (certs.isEmpty()) throw new CertificateException("tls_config.ca holds no PEM certificate");
+        Collection<? extends Certificate> certs;
+        try {
+          certs = CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.UTF_8)));
+        } catch (CertificateException e) {
+          certs = List.of();
+        }
+        if (certs.isEmpty()) throw new CertificateException("tls_config.ca holds no valid PEM certificate");
         int i = 0;
         for (Certificate c : certs) store.setCertificateEntry("ca-" + i++, c);
       }

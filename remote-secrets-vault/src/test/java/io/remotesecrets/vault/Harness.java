@@ -35,6 +35,8 @@ final class Harness implements AutoCloseable {
   final Map<String, String> env = new HashMap<>();
   final VaultProviderFactory factory = new VaultProviderFactory(new VaultEnvironment(env::get, () -> scheduler));
   final PrometheusRegistry registry = new PrometheusRegistry();
+  /** The document of the last {@link #parse}, for {@link ConfigDocument#dump()}. */
+  ConfigDocument lastDocument;
   final SecretManager manager = SecretManager.builder().clock(clock).scheduler(scheduler)
       .fetchExecutor(Runnable::run).jitter(0).registry(registry).build();
 
@@ -50,6 +52,7 @@ final class Harness implements AutoCloseable {
    */
   Map<String, SecretSpec> parse(String yaml) {
     ConfigDocument doc = ConfigDocument.parse("prometheus.yml", null, yaml);
+    lastDocument = doc;
     ConfigContext ctx = new ConfigContext(doc, factories());
     ConfigMap root = doc.root().asMap();
     ConfigMap global = root.map("global");

@@ -68,6 +68,7 @@ final class VaultDouble implements AutoCloseable {
   private final Map<String, Role> kubeRoles = new HashMap<>();
   private final List<String> requests = new ArrayList<>();
   private boolean sealed;
+  private boolean echo;
 
   /** How tokens issued by a login behave. */
   record TokenSpec(String policy, Duration ttl, Duration maxTtl, boolean renewable) {}
@@ -190,6 +191,14 @@ final class VaultDouble implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Makes errors quote the credentials they reject, as a misbehaving plugin or proxy might;
+   * Vault itself does not. For the canary test of the provider's redaction.
+   */
+  synchronized void echoInputsInErrors(boolean echo) {
+    this.echo = echo;
+  }
+
   synchronized void seal(boolean sealed) {
     this.sealed = sealed;
   }
@@ -244,7 +253,9 @@ final class VaultDouble implements AutoCloseable {
       return login(ns, p.substring("auth/".length(), p.length() - "/login".length()), body);
     }
     TokenState t = token == null ? null : tokens.get(token);
-    if (t == null || !t.valid(now) || !t.namespace.equals(ns)) return error(403, "permission denied");
+    if (t == null || !t.valid(now) || !t.namespace.equals(ns)) {
+      return echo ? error(403, "permission denied for token " + token) : error(403, "permission denied");
+    }
     if (method.equals("GET") && p.equals("auth/token/lookup-self")) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("accessor", "acc-" + Integer.toHexString(token.hashCode()));
@@ -270,7 +281,7 @@ final class VaultDouble implements AutoCloseable {
       return new Answer(200, response(null, 0, auth(token, t, Duration.between(now, next))));
     }
     if (!method.equals("GET")) return error(405, "unsupported operation");
-    if (!allowed(t.policy, p)) return error(403, "permission denied");
+    if (!allowed(t.policy, p)) return echo ? error(403, "permission denied for token " + token) : error(403, "permission denied");
     return read(ns, p);
   }
 
@@ -283,11 +294,16 @@ final class VaultDouble implements AutoCloseable {
     }
     Role role = appRoles.get(ns + "|" + mount + "|" + in.get("role_id"));
     if (in.containsKey("role_id")) {
-      if (role == null || !role.credential().equals(in.get("secret_id"))) return error(400, "invalid role or secret ID");
+      if (role == null || !role.credential().equals(in.get("secret_id"))) {
+        return echo ? error(400, "invalid role_id " + in.get("role_id") + " or secret_id " + in.get("secret_id"))
+            : error(400, "invalid role or secret ID");
+      }
     } else if (in.containsKey("jwt")) {
       role = kubeRoles.get(ns + "|" + mount + "|" + in.get("role"));
       if (role == null) return error(400, "invalid role name \"" + in.get("role") + "\"");
-      if (!role.credential().equals(in.get("jwt"))) return error(403, "permission denied");
+      if (!role.credential().equals(in.get("jwt"))) {
+        return echo ? error(403, "permission denied for jwt " + in.get("jwt")) : error(403, "permission denied");
+      }
     } else {
       return error(400, "missing role_id or jwt");
     }
