@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.remotesecrets.Secret;
+import io.remotesecrets.SecretManager;
 import io.remotesecrets.SecretReader;
 import io.remotesecrets.SecretState;
 import io.remotesecrets.SecretStatus;
 import io.remotesecrets.SecretUnavailableException;
+import io.remotesecrets.config.SecretSpec;
 import io.remotesecrets.vault.VaultDouble.TokenSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,6 +202,34 @@ class VaultProviderTest {
         "provider vault, ref prometheus/app#user: Vault " + vault.address()
             + ", path secret/data/prometheus/app: the latest version is deleted (HTTP 404)");
     assertThat(user.current().reveal()).isEqualTo("scraper");
+  }
+
+  @Test
+  void concurrentFirstFetchesOfOnePathShareOneRead() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (SecretManager m = SecretManager.builder().clock(h.clock).scheduler(h.scheduler)
+        .fetchExecutor(pool).jitter(0).build()) {
+      vault.put("", "secret", "prometheus/many", Map.of("a", "1", "b", "2", "c", "3", "d", "4"));
+      Map<String, SecretSpec> specs = h.parse(approleConfig("") + "secrets:\n"
+          + "  a_ref: {vault: 'prometheus/many#a'}\n  b_ref: {vault: 'prometheus/many#b'}\n"
+          + "  c_ref: {vault: 'prometheus/many#c'}\n  d_ref: {vault: 'prometheus/many#d'}\n");
+      List<SecretReader> readers = specs.values().stream().map(m::reader).toList();
+      StringBuilder values = new StringBuilder();
+      for (SecretReader r : readers) values.append(r.await(Duration.ofSeconds(10)).reveal());
+      assertThat(values.toString()).isEqualTo("1234");
+      assertThat(vault.count("GET [] secret/data/prometheus/many")).isEqualTo(1);
+      assertThat(vault.count("POST [] auth/approle/login")).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void valuesWithSpecialCharactersArriveIntact() throws Exception {
+    String tricky = "p\"a\\ss\nw/ö✓ {x: [y]} # z";
+    vault.put("", "secret", "prometheus/tricky", Map.of("v", tricky));
+    SecretReader r = h.readers(approleConfig("") + "secrets:\n  t_ref: {vault: prometheus/tricky}\n").get("t");
+    assertThat(r.current().reveal()).isEqualTo(tricky);
   }
 
   @Test
