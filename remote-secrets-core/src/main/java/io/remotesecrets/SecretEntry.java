@@ -35,6 +35,7 @@ final class SecretEntry implements SecretReader {
   // Guarded by this.
   private CompletableFuture<Secret> inFlight;
   private Scheduler.Cancellable next;
+  private Scheduler.Cancellable watchdog;
   private int failures;
   private Instant lastForced;
   private SecretProvider.Watch watch;
@@ -132,41 +133,46 @@ final class SecretEntry implements SecretReader {
     inFlight = f;
     if (next != null) next.cancel();
     next = null;
+    Instant start = m.clock.instant();
+    // A provider that ignores its deadline must not hold the entry forever.
+    watchdog = m.scheduler.schedule(() -> timedOut(f, start), m.fetchTimeout.plusSeconds(1));
     try {
-      m.fetchExecutor.execute(this::fetch);
+      m.fetchExecutor.execute(() -> fetch(f, start));
     } catch (RuntimeException e) {
-      inFlight = null;
-      f.completeExceptionally(unavailable(e));
+      failed(f, new SecretFetchException(SecretFetchException.Reason.UNAVAILABLE, "cannot start fetch: " + e), start);
     }
     return f;
   }
 
-  private void fetch() {
-    Instant start = m.clock.instant();
+  private void fetch(CompletableFuture<Secret> f, Instant start) {
     try {
       SecretProvider p = provider.get();
       Secret v = p.fetch(ref, start.plus(m.fetchTimeout));
       if (v == null) throw new SecretFetchException(SecretFetchException.Reason.UNAVAILABLE, "provider returned no value");
-      succeeded(v, start, p);
+      succeeded(f, v, start, p);
     } catch (SecretFetchException e) {
-      failed(e, start);
+      failed(f, e, start);
     } catch (RuntimeException e) {
       // A provider bug; name the exception type only, since its message is not ours to trust.
-      failed(new SecretFetchException(SecretFetchException.Reason.UNAVAILABLE,
+      failed(f, new SecretFetchException(SecretFetchException.Reason.UNAVAILABLE,
           "provider failed with " + e.getClass().getName(), e), start);
     }
   }
 
-  private void succeeded(Secret v, Instant start, SecretProvider p) {
+  private void timedOut(CompletableFuture<Secret> f, Instant start) {
+    failed(f, new SecretFetchException(SecretFetchException.Reason.UNAVAILABLE,
+        "no answer within " + io.remotesecrets.config.Durations.format(m.fetchTimeout)), start);
+  }
+
+  private void succeeded(CompletableFuture<Secret> f, Secret v, Instant start, SecretProvider p) {
     CompletableFuture<Secret> done;
     synchronized (this) {
       if (closed) return;
       accept(v);
       m.metrics.fetched(provider.name(), ref, m.clock.instant(), Duration.between(start, m.clock.instant()));
       failures = 0;
-      schedule(jittered(refreshInterval));
-      done = inFlight;
-      inFlight = null;
+      done = finish(f);
+      if (inFlight == null) schedule(jittered(refreshInterval));
       if (!watchTried) {
         watchTried = true;
         watch = p.watch(ref, new Watcher()).orElse(null);
@@ -189,19 +195,22 @@ final class SecretEntry implements SecretReader {
     setState(SecretState.SUCCESS);
   }
 
-  private void failed(SecretFetchException e, Instant start) {
+  /**
+   * Records a failure. {@code f} is the fetch it ends, or null for a pushed failure; a fetch
+   * that already ended (it timed out, then answered) changes nothing.
+   */
+  private void failed(CompletableFuture<Secret> f, SecretFetchException e, Instant start) {
     CompletableFuture<Secret> done;
     Duration retryIn;
     synchronized (this) {
-      if (closed) return;
+      if (closed || (f != null && f != inFlight)) return;
       m.metrics.failed(provider.name(), ref, Duration.between(start, m.clock.instant()));
       lastError = e.getMessage();
       setState(value == null ? SecretState.ERROR : SecretState.STALE);
       failures++;
       retryIn = backoff(failures);
-      schedule(retryIn);
-      done = inFlight;
-      inFlight = null;
+      done = finish(f);
+      if (inFlight == null) schedule(retryIn);
     }
     log.warn("secret fetch failed: provider={} ref={} state={} retry_in={} error=\"{}\"",
         provider.binding, ref, state.label(), retryIn, e.getMessage());
@@ -210,6 +219,15 @@ final class SecretEntry implements SecretReader {
       if (v != null) done.complete(v);
       else done.completeExceptionally(unavailable(e));
     }
+  }
+
+  /** Ends fetch {@code f} if it is the running one; returns it for completion outside the lock. */
+  private CompletableFuture<Secret> finish(CompletableFuture<Secret> f) {
+    if (f == null || f != inFlight) return null;
+    inFlight = null;
+    if (watchdog != null) watchdog.cancel();
+    watchdog = null;
+    return f;
   }
 
   private void setState(SecretState s) {
@@ -248,6 +266,8 @@ final class SecretEntry implements SecretReader {
       closed = true;
       if (next != null) next.cancel();
       next = null;
+      if (watchdog != null) watchdog.cancel();
+      watchdog = null;
       w = watch;
       watch = null;
     }
@@ -275,7 +295,7 @@ final class SecretEntry implements SecretReader {
 
     @Override
     public void failed(SecretFetchException cause) {
-      SecretEntry.this.failed(cause, m.clock.instant());
+      SecretEntry.this.failed(null, cause, m.clock.instant());
     }
   }
 }

@@ -44,6 +44,7 @@ public final class ConfigDocument {
   private final Node rootNode;
   private final List<ConfigError> errors = new ArrayList<>();
   private final List<ConfigMap> openedMaps = new ArrayList<>();
+  private final List<String> failed = new ArrayList<>();
   private final Set<Node> secretNodes = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private ConfigDocument(String fileName, Path file, Node rootNode) {
@@ -113,6 +114,12 @@ public final class ConfigDocument {
 
   /** Records a problem; prefer {@link ConfigNode#error(String)}. */
   public ConfigException report(ConfigError error) {
+    failed.add(error.path());
+    return reportOnly(error);
+  }
+
+  /** Records a problem that did not stop the parser (unknown and duplicate keys). */
+  ConfigException reportOnly(ConfigError error) {
     errors.add(error);
     return new ConfigException(List.of(error));
   }
@@ -129,7 +136,11 @@ public final class ConfigDocument {
    * @throws ConfigException if any problem was recorded
    */
   public void finish() {
-    for (ConfigMap map : openedMaps) map.reportUnread();
+    for (ConfigMap map : openedMaps) {
+      // A parser that failed inside a mapping stopped reading it: its unread keys are noise.
+      String p = map.node().path();
+      if (failed.stream().noneMatch(f -> within(p, f) || within(f, p))) map.reportUnread();
+    }
     if (!errors.isEmpty()) {
       List<ConfigError> sorted = new ArrayList<>(errors);
       Collections.sort(sorted);
@@ -157,6 +168,12 @@ public final class ConfigDocument {
       }
     });
     return out.toString();
+  }
+
+  /** Whether {@code path} is {@code ancestor} or below it. */
+  private static boolean within(String path, String ancestor) {
+    if (ancestor.isEmpty() || path.equals(ancestor)) return true;
+    return path.startsWith(ancestor) && (path.charAt(ancestor.length()) == '.' || path.charAt(ancestor.length()) == '[');
   }
 
   private Node redacted(Node node) {

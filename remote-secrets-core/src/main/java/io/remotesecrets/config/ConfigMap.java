@@ -37,7 +37,7 @@ public final class ConfigMap {
       String childPath = node.path().isEmpty() ? key : node.path() + "." + key;
       ConfigNode first = keyNodes.get(key);
       if (first != null) {
-        node.child(t.getKeyNode(), childPath).error("duplicate key \"" + key + "\" (first at line " + first.line() + ")");
+        node.child(t.getKeyNode(), childPath).warnError("duplicate key \"" + key + "\" (first at line " + first.line() + ")");
         continue;
       }
       keyNodes.put(key, node.child(t.getKeyNode(), childPath));
@@ -135,7 +135,7 @@ public final class ConfigMap {
 
   void reportUnread() {
     for (Map.Entry<String, ConfigNode> e : keyNodes.entrySet()) {
-      if (!read.contains(e.getKey())) e.getValue().error("unknown field \"" + e.getKey() + "\"");
+      if (!read.contains(e.getKey())) e.getValue().warnError("unknown field \"" + e.getKey() + "\"");
     }
   }
 

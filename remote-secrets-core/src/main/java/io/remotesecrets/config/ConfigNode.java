@@ -153,6 +153,11 @@ public final class ConfigNode {
     return node;
   }
 
+  /** Like {@link #error} for problems that do not stop the parser reading this mapping. */
+  ConfigException warnError(String message) {
+    return document.reportOnly(new ConfigError(document.fileName(), line(), column(), path, message));
+  }
+
   ConfigNode child(Node child, String childPath) {
     return new ConfigNode(document, child, childPath, line, column);
   }

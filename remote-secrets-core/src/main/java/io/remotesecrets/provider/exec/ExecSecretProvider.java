@@ -56,11 +56,11 @@ final class ExecSecretProvider implements SecretProvider {
             "command " + program + " timed out after " + io.remotesecrets.config.Durations.format(timeout));
       }
       byte[] out = stdout.get(5, TimeUnit.SECONDS);
-      if (process.exitValue() != 0) {
-        throw new SecretFetchException(Reason.UNAVAILABLE, "command " + program + " exited with status " + process.exitValue());
-      }
       if (out == null) {
         throw new SecretFetchException(Reason.UNAVAILABLE, "command " + program + " wrote more than " + MAX_OUTPUT_BYTES + " bytes");
+      }
+      if (process.exitValue() != 0) {
+        throw new SecretFetchException(Reason.UNAVAILABLE, "command " + program + " exited with status " + process.exitValue());
       }
       return parse(program, ref, new String(out, StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
