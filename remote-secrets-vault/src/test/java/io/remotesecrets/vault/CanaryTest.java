@@ -3,16 +3,12 @@ package io.remotesecrets.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.remotesecrets.Secret;
 import io.remotesecrets.SecretReader;
 import io.remotesecrets.config.SecretSpec;
+import io.remotesecrets.testing.LogCapture;
 import io.remotesecrets.vault.VaultDouble.TokenSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Distinctive values (a secret, a token, AppRole and Kubernetes credentials) go through
@@ -46,17 +41,12 @@ class CanaryTest {
 
   Harness h;
   VaultDouble vault;
-  ListAppender<ILoggingEvent> logs;
-  Logger root;
+  LogCapture logs;
   final List<String> seen = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
-    root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.DEBUG);
-    logs = new ListAppender<>();
-    logs.start();
-    root.addAppender(logs);
+    logs = new LogCapture();
     h = new Harness();
     vault = new VaultDouble(h.clock);
     vault.mount("", "secret", 2).policy("p", "secret/data/app*")
@@ -69,7 +59,7 @@ class CanaryTest {
 
   @AfterEach
   void tearDown() {
-    root.detachAppender(logs);
+    logs.close();
     h.close();
     vault.close();
   }
@@ -134,10 +124,7 @@ class CanaryTest {
     for (MetricSnapshot m : h.registry.scrape()) {
       for (DataPointSnapshot d : m.getDataPoints()) seen.add(d.getLabels().toString());
     }
-    for (ILoggingEvent e : logs.list) {
-      seen.add(e.getFormattedMessage());
-      if (e.getThrowableProxy() != null) seen.add(ThrowableProxyUtil.asString(e.getThrowableProxy()));
-    }
+    seen.add(logs.text());
 
     String all = String.join("\n", seen);
     assertThat(all).contains("permission denied", "Vault is sealed", "invalid role_id", "logged in", "<secret>");
