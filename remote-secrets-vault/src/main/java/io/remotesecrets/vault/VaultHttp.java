@@ -69,7 +69,9 @@ final class VaultHttp {
       throw new SecretFetchException(Reason.UNAVAILABLE, where() + ": deadline passed before " + method + " " + apiPath);
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(apiPath)).timeout(timeout)
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        // Required by Vault Agent and Vault Proxy listeners that set require_request_header.
+        .header("X-Vault-Request", "true");
     namespace.ifPresent(n -> b.header("X-Vault-Namespace", n));
     token.ifPresent(t -> b.header("X-Vault-Token", t.reveal()));
     if (jsonBody.isPresent()) {

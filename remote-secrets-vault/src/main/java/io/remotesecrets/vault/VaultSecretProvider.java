@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * one read per refresh: a read is served at most once to each ref, and only within
  * {@link #READ_SHARING_WINDOW} of its completion, so a ref that asks again (its next refresh,
  * or a forced refresh after its value was rejected) always causes a new read. Reads of one
- * path in flight are shared.
+ * path in flight are shared. A new read is also pushed to the path's other fields (through
+ * their watchers), so a username and its password rotate together even when only one of them
+ * was refreshed.
  *
  * <p>A read that returns a lease ({@code lease_duration > 0}, as KV version 1 does with a
  * {@code ttl} field) is repeated at two thirds of the lease and pushed to the watchers of
@@ -141,6 +143,7 @@ final class VaultSecretProvider implements SecretProvider {
         }
         read.result.complete(data);
         scheduleLeaseRead(apiPath, data.lease());
+        push(apiPath, data, refs);
         return data;
       } catch (SecretFetchException | RuntimeException e) {
         synchronized (this) {
@@ -161,6 +164,29 @@ final class VaultSecretProvider implements SecretProvider {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SecretFetchException(Reason.UNAVAILABLE, where(apiPath) + ": interrupted", e);
+    }
+  }
+
+  /**
+   * Gives the other watched fields of a path the values of a new read, so that a rotation
+   * reaches every field of the secret at once (a username with its password), even when only
+   * one of them was refreshed. The manager ignores unchanged values. A field the read lacks is
+   * left to its own refresh to report.
+   */
+  private void push(String apiPath, KvData data, Set<String> except) {
+    Map<String, SecretWatcher> ws;
+    synchronized (this) {
+      Map<String, SecretWatcher> current = watchers.get(apiPath);
+      if (current == null) return;
+      ws = new LinkedHashMap<>(current);
+    }
+    ws.keySet().removeAll(except);
+    for (Map.Entry<String, SecretWatcher> e : ws.entrySet()) {
+      try {
+        e.getValue().changed(field(data, apiPath, VaultRef.parse(e.getKey())));
+      } catch (SecretFetchException | IllegalArgumentException ignored) {
+        // Reported by that field's own fetch.
+      }
     }
   }
 

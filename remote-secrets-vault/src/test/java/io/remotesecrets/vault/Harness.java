@@ -3,6 +3,7 @@ package io.remotesecrets.vault;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.remotesecrets.Scheduler;
 import io.remotesecrets.SecretManager;
 import io.remotesecrets.SecretReader;
 import io.remotesecrets.SecretStatus;
@@ -33,12 +34,22 @@ final class Harness implements AutoCloseable {
   final FakeClock clock = new FakeClock();
   final FakeScheduler scheduler = new FakeScheduler(clock);
   final Map<String, String> env = new HashMap<>();
-  final VaultProviderFactory factory = new VaultProviderFactory(new VaultEnvironment(env::get, () -> scheduler));
+  final VaultProviderFactory factory;
   final PrometheusRegistry registry = new PrometheusRegistry();
   /** The document of the last {@link #parse}, for {@link ConfigDocument#dump()}. */
   ConfigDocument lastDocument;
   final SecretManager manager = SecretManager.builder().clock(clock).scheduler(scheduler)
       .fetchExecutor(Runnable::run).jitter(0).registry(registry).build();
+
+  Harness() {
+    this(true);
+  }
+
+  /** @param renewalsRun false: the provider's own scheduled renewals never run (a stalled timer) */
+  Harness(boolean renewalsRun) {
+    Scheduler never = (task, delay) -> () -> {};
+    factory = new VaultProviderFactory(new VaultEnvironment(env::get, () -> renewalsRun ? scheduler : never));
+  }
 
   SecretProviderFactories factories() {
     return SecretProviderFactories.of(factory, new FileProviderFactory(), new EnvProviderFactory(), new InlineProviderFactory());

@@ -101,6 +101,20 @@ class VaultProviderTest {
   }
 
   @Test
+  void aReReadOfOneFieldAlsoUpdatesTheOtherFieldsOfItsPath() throws Exception {
+    Map<String, SecretReader> r = appReaders();
+    vault.put("", "secret", "prometheus/app", Map.of("user", "scraper-2", "password", "pw-2"));
+    long reads = vault.count("GET [] secret/data/prometheus/app");
+
+    r.get("password").reportRejected(Secret.of("pw-1")).get(5, TimeUnit.SECONDS);
+
+    assertThat(r.get("user").current().reveal()).isEqualTo("scraper-2");
+    assertThat(vault.count("GET [] secret/data/prometheus/app")).isEqualTo(reads + 1);
+    h.advance(Duration.ofMinutes(30));
+    assertThat(vault.count("GET [] secret/data/prometheus/app")).as("still one read per refresh").isEqualTo(reads + 2);
+  }
+
+  @Test
   void tokenExpiryMidRunLogsInAgainWithoutAFailedFetch() throws Exception {
     Map<String, SecretReader> r = appReaders();
 
@@ -115,6 +129,22 @@ class VaultProviderTest {
     assertThat(r.get("password").current().reveal()).isEqualTo("pw-1");
     // Every refresh read once: no read was repeated after a 403.
     assertThat(vault.count("GET [] secret/data/prometheus/app")).isEqualTo(1 + 4);
+  }
+
+  @Test
+  void anExpiredTokenIsReplacedBeforeTheReadEvenWithoutTheRenewalTimer() throws Exception {
+    h.close();
+    h = new Harness(false);
+    SecretReader password = appReaders().get("password");
+    vault.put("", "secret", "prometheus/app", Map.of("user", "scraper", "password", "pw-2"));
+
+    h.advance(Duration.ofMinutes(30));
+
+    assertThat(password.current().reveal()).isEqualTo("pw-2");
+    assertThat(vault.count("POST [] auth/approle/login")).isEqualTo(2);
+    assertThat(vault.count("POST [] auth/token/renew-self")).isZero();
+    assertThat(vault.count("GET [] auth/token/lookup-self")).as("no 403 was needed to notice").isZero();
+    assertThat(h.fetchFailures()).isZero();
   }
 
   @Test
