@@ -319,6 +319,7 @@ final class VaultSecretProvider implements SecretProvider {
     }
     session.close();
     Scheduler.close(scheduler);
+    http.close();
   }
 
   @Override

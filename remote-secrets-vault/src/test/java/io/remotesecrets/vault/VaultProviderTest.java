@@ -408,6 +408,20 @@ class VaultProviderTest {
   }
 
   @Test
+  void theTokenCanComeFromAnotherProvider(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("vault-token"), vault.token("", new TokenSpec("prometheus", Duration.ZERO, Duration.ZERO, false)));
+    Map<String, SecretReader> r = h.readers("global:\n  secret_providers:\n"
+        + "  - name: files\n    file_sp_config: {base_dir: " + dir + "}\n"
+        + "  - name: vault\n    vault_sp_config:\n      address: " + vault.address() + "\n"
+        + "      auth: {token_ref: {files: vault-token}}\n"
+        + "  - name: vault2\n    vault_sp_config:\n      address: " + vault.address() + "\n"
+        + "      auth: {token: {file: " + dir.resolve("vault-token") + "}}\n"
+        + "secrets:\n  a_ref: {vault: 'prometheus/app#password'}\n  b_ref: {vault2: 'prometheus/app#user'}\n");
+    assertThat(r.get("a").current().reveal()).isEqualTo("pw-1");
+    assertThat(r.get("b").current().reveal()).isEqualTo("scraper");
+  }
+
+  @Test
   void noTokenAnywhereSaysSo() throws Exception {
     SecretReader r = h.readers("global:\n  secret_providers:\n  - name: vault\n    vault_sp_config:\n"
         + "      address: " + vault.address() + "\n"
