@@ -39,7 +39,7 @@ public final class VaultProviderFactory implements SecretProviderFactory {
   @Override
   public SecretProviderConfig parse(ConfigMap config, ConfigContext context) {
     String mount = config.get("mount").map(n -> path(n, "mount")).orElse(DEFAULT_MOUNT);
-    return connection(config, mount, context);
+    return connection(config, mount == null ? DEFAULT_MOUNT : mount, context);
   }
 
   /**
@@ -54,17 +54,18 @@ public final class VaultProviderFactory implements SecretProviderFactory {
     }
     ConfigMap map = params.asMap();
     // Problems are recorded and parsing goes on, so that the other keys are read (and checked).
+    // A config with a recorded problem fails at ConfigDocument.finish(), whatever is returned.
     ConfigException problem = null;
     Optional<ConfigNode> pathValue = map.get("path");
     if (pathValue.isEmpty()) problem = map.node().error("missing required field \"path\"");
     ConfigNode pathNode = pathValue.orElse(map.node());
-    String path = pathValue.map(n -> path(n, "path")).orElse("invalid/invalid");
+    String path = pathValue.map(n -> path(n, "path")).orElse(null);
     Optional<String> key = map.string("key");
     if (key.isPresent() && key.get().isEmpty()) problem = map.get("key").orElseThrow().error("key must not be empty");
     String mount = DEFAULT_MOUNT;
     if (map.has("mount")) {
       mount = path(map.get("mount").orElseThrow(), "mount");
-    } else {
+    } else if (path != null) {
       int slash = path.indexOf('/');
       if (slash < 0) {
         problem = pathNode.error("path must start with the mount of the KV engine, like secret/data/app (or set mount)");
@@ -73,10 +74,10 @@ public final class VaultProviderFactory implements SecretProviderFactory {
         path = path.substring(slash + 1);
       }
     }
-    if (path.contains("#")) problem = pathNode.error("path must not contain \"#\"; name the field with key");
-    VaultConfig config = connection(map, mount, context);
+    if (path != null && path.contains("#")) problem = pathNode.error("path must not contain \"#\"; name the field with key");
+    VaultConfig config = connection(map, mount == null ? DEFAULT_MOUNT : mount, context);
     if (problem != null) throw problem;
-    return new InlineSecret(config, path + key.map(k -> "#" + k).orElse(""));
+    return new InlineSecret(config, (path == null ? "invalid" : path) + key.map(k -> "#" + k).orElse(""));
   }
 
   private VaultConfig connection(ConfigMap config, String mount, ConfigContext context) {
@@ -163,15 +164,15 @@ public final class VaultProviderFactory implements SecretProviderFactory {
   }
 
   /**
-   * A path-like setting (mount, namespace, path) without surrounding slashes. A bad one is
-   * recorded and replaced by a placeholder, so that parsing goes on and reports more.
+   * A path-like setting (mount, namespace, path) without surrounding slashes; null, with the
+   * problem recorded, when it is not a valid path, so that parsing goes on and reports more.
    */
   private static String path(ConfigNode node, String field) {
     try {
       return VaultRef.normalizePath(node.asString(), field);
     } catch (IllegalArgumentException e) {
       node.error(e.getMessage());
-      return "invalid";
+      return null;
     }
   }
 }

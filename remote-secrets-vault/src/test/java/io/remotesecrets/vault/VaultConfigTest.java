@@ -153,6 +153,8 @@ class VaultConfigTest {
       hash in path      | {address: 'http://v:1', path: 'secret/a#b'}          | prometheus.yml:2:44: secrets.p.vault.path: path must not contain "#"; name the field with key
       scalar            | vault-please                                         | prometheus.yml:2:14: secrets.p.vault: the vault secret provider needs a mapping like {address: https://vault.example:8200, path: secret/data/app, key: password}
       unknown key       | {address: 'http://v:1', path: secret/a, field: k}    | prometheus.yml:2:54: secrets.p.vault.field: unknown field "field"
+      bad path          | {address: 'http://v:1', path: 'secret//a', key: k}   | prometheus.yml:2:44: secrets.p.vault.path: the path must not have empty, "." or ".." segments
+      bad namespace     | {address: 'http://v:1', path: secret/a, namespace: '..'} | prometheus.yml:2:65: secrets.p.vault.namespace: the namespace must not have empty, "." or ".." segments
       """)
   void mapFormErrors(String name, String params, String error) {
     String yaml = "secrets:\n  p: {vault: " + params + "}\n";
