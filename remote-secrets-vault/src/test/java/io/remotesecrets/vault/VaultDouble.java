@@ -49,7 +49,6 @@ import javax.net.ssl.SSLContext;
  * Time comes from the test's clock, so token TTLs run on fake time.
  */
 final class VaultDouble implements AutoCloseable {
-  static final String API_VERSION = "Vault 1.15 HTTP API";
   static final long KV1_DEFAULT_LEASE = 2764800;
 
   private final Clock clock;
