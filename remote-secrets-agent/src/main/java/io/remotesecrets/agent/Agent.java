@@ -258,6 +258,20 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
   }
 
   @Override
+  public List<String> secretUsers(String provider, String ref) {
+    AgentConfig c = config;
+    if (c == null) return List.of();
+    List<String> out = new java.util.ArrayList<>();
+    for (var used : c.secrets()) {
+      if (used.spec() instanceof io.remotesecrets.config.SecretSpec.FromProvider p
+          && p.provider().name().equals(provider) && p.ref().equals(ref)) {
+        out.add(used.path());
+      }
+    }
+    return out;
+  }
+
+  @Override
   public String configSource() {
     AgentConfig c = config;
     return c == null ? "" : c.fileName();

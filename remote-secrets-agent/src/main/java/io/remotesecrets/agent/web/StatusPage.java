@@ -67,7 +67,7 @@ final class StatusPage {
 
     h.append("<h2 id=\"secrets\">Secrets</h2>\n<table id=\"secrets-table\"><thead><tr>")
         .append("<th>Provider</th><th>Type</th><th>Ref</th><th>State</th><th>Last fetched</th>")
-        .append("<th>Refresh interval</th><th>Last error</th></tr></thead><tbody>\n");
+        .append("<th>Refresh interval</th><th>Last error</th><th>Used by</th></tr></thead><tbody>\n");
     List<SecretStatus> secrets = b.secrets();
     for (SecretStatus s : secrets) {
       h.append("<tr><td>").append(esc(s.provider())).append("</td><td>").append(esc(s.type())).append("</td><td><code>")
@@ -75,9 +75,11 @@ final class StatusPage {
           .append(esc(s.state().label())).append("</td><td>")
           .append(s.lastSuccess().map(t -> ago(t, now) + " ago").orElse("never")).append("</td><td>")
           .append(esc(Durations.format(s.refreshInterval()))).append("</td><td>")
-          .append(esc(s.lastError().orElse(""))).append("</td></tr>\n");
+          .append(esc(s.lastError().orElse(""))).append("</td><td>");
+      for (String path : b.secretUsers(s.provider(), s.ref())) h.append("<code>").append(esc(path)).append("</code><br>");
+      h.append("</td></tr>\n");
     }
-    if (secrets.isEmpty()) h.append("<tr><td colspan=\"7\">No secrets from providers.</td></tr>\n");
+    if (secrets.isEmpty()) h.append("<tr><td colspan=\"8\">No secrets from providers.</td></tr>\n");
     h.append("</tbody></table>\n");
 
     h.append("<h2 id=\"config\">Configuration</h2>\n<p>Secret values are shown as <code>&lt;secret&gt;</code>.</p><pre id=\"config-dump\">")

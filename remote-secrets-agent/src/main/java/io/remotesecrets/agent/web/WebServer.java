@@ -60,6 +60,9 @@ public final class WebServer implements AutoCloseable {
 
     String configSource();
 
+    /** The configuration fields that use the secret {@code ref} of {@code provider} (field paths, no values). */
+    List<String> secretUsers(String provider, String ref);
+
     Optional<Instant> lastReload();
 
     Optional<String> lastReloadError();

@@ -37,7 +37,7 @@ class StatusPageChromiumTest {
       assertThat(targets).contains("<td>demo</td>", "<td class=\"up\">UP</td>", "<td>remote-secrets-agent</td>");
       String secrets = dom.substring(dom.indexOf("id=\"secrets-table\""), dom.indexOf("id=\"config\""));
       assertThat(secrets).contains("<td>demo</td><td>inline</td><td><code>demo-password</code></td>",
-          "<td class=\"success\">success</td>");
+          "<td class=\"success\">success</td>", "<code>scrape_configs[0].basic_auth.password_ref</code>");
       assertThat(dom).contains("demo-password: &lt;secret&gt;");
     }
   }
