@@ -55,6 +55,7 @@ public final class DemoTarget implements AutoCloseable {
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     Secret password = Secret.of(HexFormat.of().formatHex(random));
+    io.remotesecrets.agent.web.WebServer.disableNagle();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     DemoTarget t = new DemoTarget(server, password);
     server.createContext("/metrics", t::serve);
