@@ -59,6 +59,9 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("error loading configuration:\n" + e.getMessage());
       return 1;
+    } catch (java.io.IOException e) {
+      spec.commandLine().getErr().println("error starting the agent: " + e.getMessage());
+      return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "remote-secrets-shutdown"));
     if (configFile == null) {

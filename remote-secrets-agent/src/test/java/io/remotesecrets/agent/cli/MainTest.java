@@ -52,6 +52,17 @@ class MainTest {
   }
 
   @Test
+  void busyListenAddressIsReportedWithoutAStackTrace() throws Exception {
+    Path ok = Files.writeString(dir.resolve("ok.yml"), "global: {}\n");
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("agent", "--config.file=" + ok, "--web.listen-address=127.0.0.1:" + busy.getLocalPort());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).startsWith("error starting the agent: cannot listen on 127.0.0.1:" + busy.getLocalPort() + ": ")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void invalidConfigurationExitsWithItsErrors() throws Exception {
     Path bad = Files.writeString(dir.resolve("p.yml"), "scrape_configs: [{job_name: ''}]\n");
     Run r = run("agent", "--config.file=" + bad, "--web.listen-address=127.0.0.1:0");
