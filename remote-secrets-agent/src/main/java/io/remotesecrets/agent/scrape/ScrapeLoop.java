@@ -138,7 +138,11 @@ final class ScrapeLoop {
         // The scrape's own outcome does not matter any more.
       }
     }
-    if (!staleness) return;
+    if (staleness) markStale();
+  }
+
+  /** Writes staleness markers for every series of the last scrape, once (after {@link #stop}). */
+  void markStale() {
     List<Sample> out = new ArrayList<>();
     long now = clock.millis();
     synchronized (this) {
@@ -146,6 +150,7 @@ final class ScrapeLoop {
       lastSeries = Set.of();
       if (reported) {
         for (String name : REPORT_NAMES) out.add(new Sample(reportLabels(name), now, Sample.STALE_NAN));
+        reported = false;
       }
     }
     if (!out.isEmpty()) sink.append(out);

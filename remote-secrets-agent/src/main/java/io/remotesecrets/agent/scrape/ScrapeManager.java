@@ -53,18 +53,20 @@ public final class ScrapeManager implements AutoCloseable {
     Map<String, ScrapeConfig> next = configs.stream()
         .collect(Collectors.toMap(ScrapeConfig::jobName, c -> c, (a, b) -> a, LinkedHashMap::new));
     List<ScrapePool> toStop = new ArrayList<>();
-    List<Boolean> staleness = new ArrayList<>();
+    Map<String, Map<String, ScrapeLoop>> restarted = new LinkedHashMap<>();
     for (var it = pools.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       ScrapeConfig c = next.get(e.getKey());
-      if (c == null || !c.equals(e.getValue().config())) {
+      if (c == null) {
         toStop.add(e.getValue());
-        // A restarted job goes on with the same series; only a removed job's series go stale.
-        staleness.add(c == null);
+        it.remove();
+      } else if (!c.equals(e.getValue().config())) {
+        // Stopped before its successor starts, so that no target is scraped twice at once.
+        restarted.put(e.getKey(), e.getValue().stopLoops());
         it.remove();
       }
     }
-    for (int i = 0; i < toStop.size(); i++) toStop.get(i).stop(staleness.get(i));
+    for (ScrapePool p : toStop) p.stop(true);
     Set<String> started = new java.util.LinkedHashSet<>();
     for (ScrapeConfig c : next.values()) {
       if (pools.containsKey(c.jobName())) continue;
@@ -72,6 +74,14 @@ public final class ScrapeManager implements AutoCloseable {
       pools.put(c.jobName(), pool);
       pool.start();
       started.add(c.jobName());
+      // A restarted job goes on with the same series; only targets it no longer has go stale.
+      Map<String, ScrapeLoop> before = restarted.get(c.jobName());
+      if (before != null) {
+        Set<String> now = pool.targetKeys();
+        before.forEach((key, loop) -> {
+          if (!now.contains(key)) loop.markStale();
+        });
+      }
     }
     if (!started.isEmpty() || !toStop.isEmpty()) {
       log.atInfo().addKeyValue("started", String.join(",", started)).addKeyValue("jobs", pools.size())

@@ -121,18 +121,31 @@ final class ScrapePool {
 
   /** Stops discovery and every loop; see {@link ScrapeLoop#stop(boolean)} for {@code staleness}. */
   void stop(boolean staleness) {
-    List<ScrapeLoop> all;
+    stopLoops().values().parallelStream().forEach(l -> {
+      if (staleness) l.markStale();
+    });
+    if (staleness) metrics.removeJob(cfg.jobName());
+  }
+
+  /** Stops discovery and every loop without staleness markers; returns the stopped loops by target. */
+  Map<String, ScrapeLoop> stopLoops() {
+    Map<String, ScrapeLoop> all;
     List<FileDiscovery> ds;
     synchronized (this) {
       stopped = true;
-      all = new ArrayList<>(loops.values());
+      all = new LinkedHashMap<>(loops);
       loops.clear();
       ds = new ArrayList<>(discoveries);
       discoveries.clear();
     }
     ds.forEach(FileDiscovery::close);
-    all.parallelStream().forEach(l -> l.stop(staleness));
+    all.values().parallelStream().forEach(l -> l.stop(false));
     client.close();
-    if (staleness) metrics.removeJob(cfg.jobName());
+    return all;
+  }
+
+  /** The identities (labels and URL) of the running targets. */
+  synchronized java.util.Set<String> targetKeys() {
+    return new java.util.HashSet<>(loops.keySet());
   }
 }

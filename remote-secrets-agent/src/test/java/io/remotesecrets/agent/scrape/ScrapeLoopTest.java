@@ -190,6 +190,25 @@ class ScrapeLoopTest {
   }
 
   @Test
+  void restartedJobMarksOnlyTheTargetsItLostStale() throws Exception {
+    exporter.body = "a 1\n";
+    try (FakeExporter other = new FakeExporter()) {
+      other.body = "b 1\n";
+      String both = "scrape_configs:\n- job_name: node\n  scrape_interval: 1h\n  static_configs: [{targets: ['%s', '%s']}]\n";
+      run(AgentConfig.parse("p.yml", null, both.formatted(exporter.address(), other.address()),
+          SecretProviderFactories.load()).scrapeConfigs().get(0));
+      scrape();
+      sink.clear();
+      String one = "scrape_configs:\n- job_name: node\n  scrape_interval: 1h\n  honor_labels: true\n  static_configs: [{targets: ['%s']}]\n";
+      run(AgentConfig.parse("p.yml", null, one.formatted(exporter.address()), SecretProviderFactories.load())
+          .scrapeConfigs().get(0));
+      assertThat(stale(sink)).containsExactlyInAnyOrder("b", "up", "scrape_duration_seconds", "scrape_samples_scraped",
+          "scrape_samples_post_metric_relabeling", "scrape_series_added");
+      assertThat(sink).allMatch(x -> x.labels().get("instance").equals(other.address()));
+    }
+  }
+
+  @Test
   void sampleLimitFailsTheScrape() {
     exporter.body = "a 1\nb 2\nc 3\n";
     run(job("sample_limit: 2"));
