@@ -72,6 +72,7 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
         .name("remote_secrets_config_last_reload_successful")
         .help("Whether the last configuration reload attempt was successful.")
         .register(registry);
+    io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
     reloadTimestamp = Gauge.builder()
         .name("remote_secrets_config_last_reload_success_timestamp_seconds")
         .help("Timestamp of the last successful configuration reload.")

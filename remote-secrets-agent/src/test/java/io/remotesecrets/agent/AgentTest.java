@@ -212,7 +212,7 @@ class AgentTest {
       assertThat(get("/api/v1/status/config").body()).startsWith("{\"status\":\"success\",\"data\":{\"yaml\":\"global:");
       String metrics = get("/metrics").body();
       assertThat(metrics).contains("remote_secrets_config_last_reload_successful 1.0",
-          "prometheus_sd_discovered_targets{config=\"a\"} 2.0");
+          "prometheus_sd_discovered_targets{config=\"a\"} 2.0", "process_cpu_seconds_total ", "jvm_memory_used_bytes{");
       assertThat(get("/status").body()).contains("<table id=\"targets-table\">", "<table id=\"secrets-table\">",
           "<td class=\"up\">UP</td>", "1 dropped target(s)");
       List<Target> active = agent.scrapeManager().activeTargets();
