@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +54,6 @@ final class ConfigParser {
       "scrape_native_histograms", "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms",
       "extra_scrape_metrics");
   private static final Set<String> UNSUPPORTED_SCRAPE_FIELDS = Set.of(
-      "body_size_limit", "target_limit", "label_limit", "label_name_length_limit", "label_value_length_limit",
       "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "keep_dropped_targets",
       "track_timestamps_staleness", "scrape_protocols", "fallback_scrape_protocol", "scrape_native_histograms",
       "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_failure_log_file",
@@ -72,6 +72,7 @@ final class ConfigParser {
   /** Prometheus's {@code patFileSDName}. */
   private static final Pattern FILE_SD_NAME = Pattern.compile("^[^*]*(\\*[^/]*)?\\.(json|yml|yaml|JSON|YML|YAML)$");
 
+  private static final Pattern BYTES = Pattern.compile("^(\\d{1,18})(B|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)?$");
   private static final Pattern SCHEME_PREFIX = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
   private final ConfigDocument document;
@@ -186,6 +187,11 @@ final class ConfigParser {
     boolean honorLabels = m.get("honor_labels").flatMap(n -> attempt(n::asBoolean)).orElse(false);
     boolean honorTimestamps = m.get("honor_timestamps").flatMap(n -> attempt(n::asBoolean)).orElse(true);
     int sampleLimit = nonNegative(m, "sample_limit", 0);
+    long bodySizeLimit = m.get("body_size_limit").flatMap(n -> attempt(() -> bytes(n))).orElse(0L);
+    int targetLimit = nonNegative(m, "target_limit", 0);
+    int labelLimit = nonNegative(m, "label_limit", 0);
+    int labelNameLengthLimit = nonNegative(m, "label_name_length_limit", 0);
+    int labelValueLengthLimit = nonNegative(m, "label_value_length_limit", 0);
 
     List<ConfigNode> relabelNodes = relabelNodes(m, "relabel_configs", "empty or null target relabeling rule in scrape config");
     List<ConfigNode> metricRelabelNodes =
@@ -197,7 +203,28 @@ final class ConfigParser {
     List<RelabelConfig> metricRelabel = attempt(() -> RelabelConfig.parseList(metricRelabelNodes)).orElse(List.of());
     HttpClientConfig http = HttpClientConfig.parse(m, context);
     return new ScrapeConfig(jobName, interval, timeout, metricsPath, scheme, params, honorLabels, honorTimestamps,
-        sampleLimit, statics, fileSd, relabel, metricRelabel, http);
+        sampleLimit, bodySizeLimit, targetLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit, statics, fileSd,
+        relabel, metricRelabel, http);
+  }
+
+  /** A size as Go's {@code units.Base2Bytes} reads it: {@code 512}, {@code 10MB} (= 10 MiB), {@code 1GiB}. */
+  private static long bytes(ConfigNode n) {
+    String text = n.asString();
+    Matcher m = BYTES.matcher(text);
+    if (!m.matches()) throw n.error("invalid size " + Prom.quote(text) + "; use a number of bytes with an optional unit: KB, MB, GB, TB (powers of 1024)");
+    long value = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "B" : m.group(2).replace("i", "");
+    int shift = switch (unit) {
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      case "TB" -> 40;
+      case "PB" -> 50;
+      case "EB" -> 60;
+      default -> 0;
+    };
+    if (value > (Long.MAX_VALUE >> shift)) throw n.error("size " + Prom.quote(text) + " is too large");
+    return value << shift;
   }
 
   private List<TargetGroup> staticConfigs(ConfigMap m, boolean checkAddresses) {

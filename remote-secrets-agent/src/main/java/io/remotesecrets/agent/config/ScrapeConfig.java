@@ -11,7 +11,12 @@ import java.util.Map;
  * keeps the running job when its new config is equal to the old one.
  *
  * @param params query parameters of every scrape, in file order
- * @param sampleLimit 0 for no limit
+ * @param sampleLimit most samples after metric relabelling, else the scrape fails; 0 for no limit
+ * @param bodySizeLimit most bytes of an uncompressed response body, else the scrape fails; 0 for no limit
+ * @param targetLimit most targets after relabelling, else every target of the job fails; 0 for no limit
+ * @param labelLimit most labels per series after metric relabelling, else the scrape fails; 0 for no limit
+ * @param labelNameLengthLimit longest label name, else the scrape fails; 0 for no limit
+ * @param labelValueLengthLimit longest label value, else the scrape fails; 0 for no limit
  */
 public record ScrapeConfig(
     String jobName,
@@ -23,6 +28,11 @@ public record ScrapeConfig(
     boolean honorLabels,
     boolean honorTimestamps,
     int sampleLimit,
+    long bodySizeLimit,
+    int targetLimit,
+    int labelLimit,
+    int labelNameLengthLimit,
+    int labelValueLengthLimit,
     List<TargetGroup> staticConfigs,
     List<FileSdConfig> fileSdConfigs,
     List<RelabelConfig> relabelConfigs,

@@ -64,6 +64,8 @@ final class ScrapeLoop {
   private final HttpRequest request;
 
   private volatile Target status;
+  /** Set by the pool when the job exceeds its target_limit: scrapes fail without a request. */
+  private volatile String forcedError;
   private Set<Labels> lastSeries = Set.of();
   private boolean reported;
   private ScheduledFuture<?> task;
@@ -94,6 +96,10 @@ final class ScrapeLoop {
 
   Target status() {
     return status;
+  }
+
+  void forceError(String error) {
+    forcedError = error;
   }
 
   /**
@@ -167,6 +173,11 @@ final class ScrapeLoop {
       start = clock.instant();
       startNanos = System.nanoTime();
       CompletableFuture<HttpResponse<byte[]>> f;
+      String forced = forcedError;
+      if (forced != null) {
+        inFlight = CompletableFuture.runAsync(() -> complete(start, startNanos, null, new ForcedError(forced)));
+        return;
+      }
       try {
         f = client.send(request).orTimeout(target.timeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (SecretUnavailableException e) {
@@ -211,18 +222,20 @@ final class ScrapeLoop {
     if (cause instanceof io.remotesecrets.http.CredentialsRejectedException rejected) {
       // Names the credentials and their sources, after the HTTP layer's refresh-and-retry.
       error = rejected.getMessage();
+    } else if (cause instanceof ForcedError forced) {
+      error = forced.getMessage();
     } else if (cause != null) {
       error = "Get \"" + target.url() + "\": " + describe(cause);
     } else if (resp.statusCode() != 200) {
       error = ("server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode())).trim();
     } else {
       try {
-        byte[] body = decode(resp);
+        byte[] body = decode(resp, cfg.bodySizeLimit());
         String contentType = resp.headers().firstValue("Content-Type").orElse(null);
         synchronized (parser) {
           parser.parse(body, contentType, collector);
         }
-      } catch (TextParseException | IOException e) {
+      } catch (TextParseException | IOException | LimitExceeded e) {
         error = e.getMessage();
       }
       if (error == null && cfg.sampleLimit() > 0 && collector.samples.size() > cfg.sampleLimit()) {
@@ -284,10 +297,67 @@ final class ScrapeLoop {
       Labels relabeled = cfg.metricRelabelConfigs().isEmpty() ? merged
           : RelabelConfig.process(merged, cfg.metricRelabelConfigs());
       if (relabeled == null) return;
+      checkLabelLimits(relabeled);
       if (!seen.add(relabeled)) return; // a duplicate series in one exposition: Prometheus drops it too
       boolean explicit = timestampMs != TextParser.NO_TIMESTAMP && cfg.honorTimestamps();
       samples.add(new Sample(relabeled, explicit ? timestampMs : t0, value));
       if (!explicit) staleTracked.add(relabeled);
+    }
+  }
+
+  /** Prometheus's label limits, with its messages; lengths in UTF-8 bytes, as Go's {@code len}. */
+  private void checkLabelLimits(Labels l) {
+    String metric = truncate(l.metricName());
+    if (cfg.labelLimit() > 0 && l.size() > cfg.labelLimit()) {
+      throw new LimitExceeded("label_limit exceeded (metric: " + metric + ", number of labels: " + l.size()
+          + ", limit: " + cfg.labelLimit() + ")");
+    }
+    for (int i = 0; i < l.size(); i++) {
+      String name = l.name(i);
+      int nameLength = utf8Length(name);
+      if (cfg.labelNameLengthLimit() > 0 && nameLength > cfg.labelNameLengthLimit()) {
+        throw new LimitExceeded("label_name_length_limit exceeded (metric: " + metric + ", label name: " + truncate(name)
+            + ", length: " + nameLength + ", limit: " + cfg.labelNameLengthLimit() + ")");
+      }
+      String value = l.value(i);
+      int valueLength = cfg.labelValueLengthLimit() > 0 ? utf8Length(value) : 0;
+      if (cfg.labelValueLengthLimit() > 0 && valueLength > cfg.labelValueLengthLimit()) {
+        throw new LimitExceeded("label_value_length_limit exceeded (metric: " + metric + ", label name: " + truncate(name)
+            + ", value: " + io.remotesecrets.agent.config.Prom.quote(truncate(value)) + ", length: " + valueLength
+            + ", limit: " + cfg.labelValueLengthLimit() + ")");
+      }
+    }
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) n++;
+      else if (c < 0x800) n += 2;
+      else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else n += 3;
+    }
+    return n;
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 50 ? s : s.substring(0, 50);
+  }
+
+  /** A scrape limit was exceeded; fails the scrape. */
+  private static final class LimitExceeded extends RuntimeException {
+    LimitExceeded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The pool failed every target of the job (target_limit). */
+  private static final class ForcedError extends Exception {
+    ForcedError(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -319,14 +389,19 @@ final class ScrapeLoop {
     return b.build();
   }
 
-  private static byte[] decode(HttpResponse<byte[]> resp) throws IOException {
+  /** The body, gunzipped if need be; with a limit, reads at most one byte more than it (no zip bombs). */
+  private static byte[] decode(HttpResponse<byte[]> resp, long limit) throws IOException {
     String encoding = resp.headers().firstValue("Content-Encoding").orElse("");
-    if (!encoding.equalsIgnoreCase("gzip")) return resp.body();
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(resp.body()))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new IOException("invalid gzip response body: " + e.getMessage(), e);
+    byte[] body = resp.body();
+    if (encoding.equalsIgnoreCase("gzip")) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+        body = limit > 0 ? in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1)) : in.readAllBytes();
+      } catch (IOException e) {
+        throw new IOException("invalid gzip response body: " + e.getMessage(), e);
+      }
     }
+    if (limit > 0 && body.length > limit) throw new LimitExceeded("body size limit exceeded");
+    return body;
   }
 
   private String describe(Throwable t) {

@@ -85,6 +85,10 @@ final class ScrapePool {
         }
       }
     }
+    // As Prometheus: over the limit, every target of the job fails until the targets are fewer.
+    String forced = cfg.targetLimit() > 0 && active.size() > cfg.targetLimit()
+        ? "target_limit exceeded (number of targets: " + active.size() + ", limit: " + cfg.targetLimit() + ")"
+        : null;
     List<ScrapeLoop> removed = new ArrayList<>();
     for (var it = loops.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
@@ -96,8 +100,11 @@ final class ScrapePool {
     for (Map.Entry<String, TargetLabels.Active> e : active.entrySet()) {
       if (!loops.containsKey(e.getKey())) {
         ScrapeLoop loop = new ScrapeLoop(cfg, e.getValue(), client, sink, timer, clock, metrics);
+        loop.forceError(forced);
         loops.put(e.getKey(), loop);
         loop.start();
+      } else {
+        loops.get(e.getKey()).forceError(forced);
       }
     }
     dropped = List.copyOf(drop);

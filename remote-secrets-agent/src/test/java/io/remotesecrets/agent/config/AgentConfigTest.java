@@ -93,6 +93,11 @@ class AgentConfigTest {
           honor_labels: true
           honor_timestamps: false
           sample_limit: 1000
+          body_size_limit: 10MB
+          target_limit: 5
+          label_limit: 30
+          label_name_length_limit: 100
+          label_value_length_limit: 200
           static_configs:
           - targets: ['a:9100', 'b:9100']
           file_sd_configs:
@@ -138,6 +143,11 @@ class AgentConfigTest {
     assertThat(s.honorLabels()).isTrue();
     assertThat(s.honorTimestamps()).isFalse();
     assertThat(s.sampleLimit()).isEqualTo(1000);
+    assertThat(s.bodySizeLimit()).isEqualTo(10L << 20);
+    assertThat(s.targetLimit()).isEqualTo(5);
+    assertThat(s.labelLimit()).isEqualTo(30);
+    assertThat(s.labelNameLengthLimit()).isEqualTo(100);
+    assertThat(s.labelValueLengthLimit()).isEqualTo(200);
     assertThat(s.fileSdConfigs()).containsExactly(new FileSdConfig(
         List.of("/etc/prometheus/targets/*.json", "/etc/prometheus/more.yml"), Duration.ofMinutes(1)));
     assertThat(s.relabelConfigs()).hasSize(1);
@@ -264,8 +274,12 @@ class AgentConfigTest {
             "prometheus.yml:1:44: scrape_configs[0].params.a: expected a list, got a scalar"),
         Arguments.of("scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod}]}]",
             "prometheus.yml:1:55: scrape_configs[0].kubernetes_sd_configs: kubernetes_sd_configs is not supported by the remote-secrets agent; use static_configs or file_sd_configs"),
-        Arguments.of("scrape_configs: [{job_name: a, body_size_limit: 10MB}]",
-            "prometheus.yml:1:49: scrape_configs[0].body_size_limit: body_size_limit is not supported in scrape_configs by the remote-secrets agent"),
+        Arguments.of("scrape_configs: [{job_name: a, body_size_limit: 10XB}]",
+            "prometheus.yml:1:49: scrape_configs[0].body_size_limit: invalid size \"10XB\"; use a number of bytes with an optional unit: KB, MB, GB, TB (powers of 1024)"),
+        Arguments.of("scrape_configs: [{job_name: a, label_limit: -3}]",
+            "prometheus.yml:1:45: scrape_configs[0].label_limit: label_limit must not be negative, got -3"),
+        Arguments.of("scrape_configs: [{job_name: a, scrape_protocols: [PrometheusText0.0.4]}]",
+            "prometheus.yml:1:50: scrape_configs[0].scrape_protocols: scrape_protocols is not supported in scrape_configs by the remote-secrets agent"),
         Arguments.of("scrape_configs: [{job_name: a, static_configs: [{targets: ['http://a:80']}]}]",
             "prometheus.yml:1:60: scrape_configs[0].static_configs[0].targets[0]: \"http://a:80\" is not a valid hostname"),
         Arguments.of("scrape_configs: [{job_name: a, static_configs: [{targets: [a], labels: {1a: b}}]}]",

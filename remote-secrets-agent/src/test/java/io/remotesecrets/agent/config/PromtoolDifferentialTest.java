@@ -68,6 +68,11 @@ class PromtoolDifferentialTest {
               honor_labels: true
               honor_timestamps: false
               sample_limit: 100
+              body_size_limit: 10MB
+              target_limit: 10
+              label_limit: 30
+              label_name_length_limit: 100
+              label_value_length_limit: 200
               static_configs:
               - targets: ['a:9100', '[::1]:9100']
                 labels: {env: prod}

@@ -221,6 +221,47 @@ class ScrapeLoopTest {
   }
 
   @Test
+  void labelAndBodyLimitsFailTheScrapeWithPrometheusMessages() {
+    exporter.body = "m{a=\"1\",b=\"2\"} 1\n";
+    run(job("label_limit: 4"));
+    scrape();
+    assertThat(target().lastError()).contains("label_limit exceeded (metric: m, number of labels: 6, limit: 4)");
+    run(job("label_name_length_limit: 3"));
+    scrape();
+    assertThat(target().lastError()).contains("label_name_length_limit exceeded (metric: m, label name: __name__, length: 8, limit: 3)");
+    exporter.body = "m{a=\"" + "x".repeat(60) + "\"} 1\n";
+    run(job("label_value_length_limit: 10"));
+    Map<String, Double> v = values(scrape());
+    assertThat(target().lastError()).contains("label_value_length_limit exceeded (metric: m, label name: a, value: \""
+        + "x".repeat(50) + "\", length: 60, limit: 10)");
+    assertThat(v).containsEntry("{__name__=\"up\", env=\"test\", instance=\"" + inst() + "\", job=\"node\"}", 0.0);
+    exporter.gzip = true;
+    exporter.body = "m 1\n".repeat(100);
+    run(job("body_size_limit: 399"));
+    scrape();
+    assertThat(target().lastError()).contains("body size limit exceeded");
+    run(job("body_size_limit: 1KB"));
+    scrape();
+    assertThat(target().health()).isEqualTo("up");
+  }
+
+  @Test
+  void targetLimitFailsEveryTargetOfTheJob() {
+    exporter.body = "a 1\n";
+    String yaml = "scrape_configs:\n- job_name: node\n  scrape_interval: 1h\n  target_limit: 1\n"
+        + "  static_configs: [{targets: ['%s', '127.0.0.1:1']}]\n";
+    run(AgentConfig.parse("p.yml", null, yaml.formatted(exporter.address()), SecretProviderFactories.load())
+        .scrapeConfigs().get(0));
+    List<Sample> s = scrape();
+    assertThat(exporter.requests.get()).isZero();
+    assertThat(manager.activeTargets()).hasSize(2).allSatisfy(t -> {
+      assertThat(t.health()).isEqualTo("down");
+      assertThat(t.lastError()).contains("target_limit exceeded (number of targets: 2, limit: 1)");
+    });
+    assertThat(s.stream().filter(x -> x.labels().metricName().equals("up")).map(Sample::value)).containsExactly(0.0, 0.0);
+  }
+
+  @Test
   void timeoutIsReported() {
     exporter.delayMillis = 1500;
     run(job("scrape_timeout: 300ms"));
