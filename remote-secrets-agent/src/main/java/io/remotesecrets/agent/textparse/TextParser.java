@@ -279,6 +279,14 @@ public final class TextParser {
     int h = 0;
     while (pos < end && isNameChar(buf[pos])) h = 31 * h + buf[pos++];
     boolean scanned = pos > s;
+    if (scanned && !om) {
+      // Prometheus's lexer allows blanks between the name and the label set.
+      int q = pos;
+      while (q < end && (buf[q] == ' ' || buf[q] == '\t')) q++;
+      if (q < end && buf[q] == '{') {
+        while (pos < q) h = 31 * h + buf[pos++];
+      }
+    }
     if (scanned && pos < end && buf[pos] == '{') {
       // Find the end of the label set without parsing it: quotes and escapes only.
       boolean quoted = false;
@@ -309,6 +317,11 @@ public final class TextParser {
     String name = metricName("metric name");
     npairs = 0;
     add(Labels.METRIC_NAME, name);
+    if (!om) {
+      int afterName = pos;
+      skipBlanks();
+      if (pos >= end || buf[pos] != '{') pos = afterName;
+    }
     if (pos < end && buf[pos] == '{') labelSet(true);
     Labels series;
     try {

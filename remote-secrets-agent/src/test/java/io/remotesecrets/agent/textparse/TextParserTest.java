@@ -57,7 +57,7 @@ class TextParserTest {
         # HELP http_requests_total The total number of HTTP requests.\\nSecond line \\\\ done
         # TYPE http_requests_total counter
         http_requests_total{method="post",code="200"} 1027 1395066363000
-        http_requests_total{ method = "post" , code="400", }    3   1395066363000
+        http_requests_total { method = "post" , code="400", }    3   1395066363000
         \t
         msdos_file_access_time_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\""} 1.458255915e9
         metric_without_timestamp_and_labels 12.47
