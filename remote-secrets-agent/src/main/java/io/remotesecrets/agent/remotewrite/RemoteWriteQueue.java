@@ -385,7 +385,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
         while (true) {
           List<Pending> batch = nextBatch();
           if (batch == null) return;
-          sendWithRetries(batch, this);
+          try {
+            sendWithRetries(batch, this);
+          } catch (RuntimeException e) {
+            // A bug must not silently stop the shard: count the batch and go on.
+            log.error("remote_write {} ({}): dropping {} samples after an unexpected error", name, urlLabel, batch.size(), e);
+            metrics.failedSamplesTotal.labelValues(name, urlLabel).inc(batch.size());
+          }
         }
       } catch (InterruptedException e) {
         // close() gave up waiting; what is left is counted there.
@@ -438,10 +444,10 @@ public final class RemoteWriteQueue implements AutoCloseable {
   // ---- sending ----------------------------------------------------------------------------
 
   private void sendWithRetries(List<Pending> batch, Shard shard) throws InterruptedException {
-    byte[] body = encode(batch);
     int n = batch.size();
     Duration backoff = config.minBackoff();
     try {
+      byte[] body = encode(batch);
       while (true) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(url)
             .timeout(remoteTimeout)
@@ -455,7 +461,20 @@ public final class RemoteWriteQueue implements AutoCloseable {
         Duration retryAfter = null;
         String problem;
         try {
-          HttpResponse<String> response = sender.send(rb.build()).get(remoteTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          java.util.concurrent.CompletableFuture<HttpResponse<String>> future;
+          try {
+            future = Objects.requireNonNull(sender.send(rb.build()), "Sender returned null");
+          } catch (RuntimeException e) {
+            // A sender that fails before sending (no credentials yet, bad state) is retried too.
+            future = java.util.concurrent.CompletableFuture.failedFuture(e);
+          }
+          HttpResponse<String> response;
+          try {
+            response = future.get(remoteTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException e) {
+            future.cancel(true);
+            throw e;
+          }
           long took = System.nanoTime() - start;
           metrics.sentBatchDuration.labelValues(name, urlLabel).observe(took / 1e9);
           sendNanos.add(took);

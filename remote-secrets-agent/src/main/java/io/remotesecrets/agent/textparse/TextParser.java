@@ -140,7 +140,9 @@ public final class TextParser {
       case "HELP" -> {
         String text = "";
         if (pos < end && buf[pos] != '\n') {
-          separator();
+          if (om) separator();
+          else if (isBlank()) pos++; // Prometheus drops exactly one blank before the text
+          else throw error("expected a space, got " + describe(pos));
           text = docString();
         }
         endOfLineExact();

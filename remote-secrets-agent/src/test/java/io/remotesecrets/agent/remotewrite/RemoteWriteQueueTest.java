@@ -292,6 +292,18 @@ class RemoteWriteQueueTest {
   }
 
   @Test
+  void aSenderThatThrowsIsRetriedLikeAFailedSend() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    queue = queue(config(100, 1, 1, Duration.ofMillis(10), false)).sender(req -> {
+      if (calls.incrementAndGet() <= 2) throw new IllegalStateException("credentials not loaded yet");
+      return client.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }).build();
+    queue.append(Labels.of("__name__", "a"), 1, 1);
+    await(() -> value(registry, "prometheus_remote_storage_samples_total", "test") == 1);
+    assertThat(value(registry, "prometheus_remote_storage_samples_retried_total", "test")).isEqualTo(2);
+  }
+
+  @Test
   void retryAfterAcceptsSecondsAndHttpDates() {
     Clock clock = Clock.fixed(Instant.parse("2015-10-21T07:28:00Z"), ZoneOffset.UTC);
     assertThat(RemoteWriteQueue.retryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
