@@ -255,6 +255,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
   }
 
+  /** {@link #append(Labels, long, double)} for a {@link io.remotesecrets.agent.model.Sample}. */
+  public boolean append(io.remotesecrets.agent.model.Sample sample) {
+    return append(sample.labels(), sample.timestampMs(), sample.value());
+  }
+
   private Labels relabel(Labels series) {
     Labels out = series;
     if (!externalLabels.isEmpty()) {

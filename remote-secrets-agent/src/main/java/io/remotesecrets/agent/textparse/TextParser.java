@@ -17,8 +17,10 @@ import java.util.Arrays;
  * {@code " # "} (validated and skipped), no other comments, and the data must end with
  * {@code # EOF}.
  *
- * <p>An instance keeps a cache of recently decoded names and values, so a scraper should keep one
- * per target and reuse it. Not thread-safe.
+ * <p>An instance caches decoded names and values (up to 8192) and the parsed series of each
+ * format by their raw bytes (up to 65536; cleared when full), so a scraper should keep one per
+ * target and reuse it: from the second scrape on, known series are neither parsed nor
+ * allocated again. Not thread-safe.
  */
 public final class TextParser {
   /** The timestamp passed for samples that carry none. */
