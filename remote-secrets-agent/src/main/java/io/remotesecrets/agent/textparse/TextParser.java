@@ -13,6 +13,7 @@ import java.util.Arrays;
  * double quotes with {@code \\}, {@code \"} and {@code \n} escapes and valid UTF-8, values as Go's
  * {@code ParseFloat} reads them. In the Prometheus format, tokens are separated by spaces or tabs,
  * timestamps are integer milliseconds, and {@code #} lines other than HELP and TYPE are comments.
+ * A label whose value is empty is left out of the series, as Prometheus stores it.
  * OpenMetrics is strict: single spaces, timestamps in (fractional) seconds, exemplars after
  * {@code " # "} (validated and skipped), no other comments, and the data must end with
  * {@code # EOF}.
@@ -158,6 +159,10 @@ public final class TextParser {
           while (pos < end && buf[pos] != '\n') pos++;
           unit = strings.get(buf, s, pos - s);
           if (unit == null) throw error("invalid UTF-8 in UNIT");
+        }
+        if (!unit.isEmpty() && !(family.endsWith(unit) && family.length() > unit.length() + 1
+            && family.charAt(family.length() - unit.length() - 1) == '_')) {
+          throw error("unit not a suffix of metric \"" + family + "\"");
         }
         endOfLineExact();
         handler.unit(family, unit);
@@ -332,6 +337,16 @@ public final class TextParser {
       series = Labels.of(Arrays.copyOf(pairs, npairs));
     } catch (IllegalArgumentException ex) {
       throw error(ex.getMessage());
+    }
+    // A label with an empty value is no label at all for Prometheus: it is not part of the series.
+    boolean empties = false;
+    for (int i = 3; i < npairs; i += 2) empties |= pairs[i].isEmpty();
+    if (empties) {
+      Labels.Builder b = series.toBuilder();
+      for (int i = 2; i < npairs; i += 2) {
+        if (pairs[i + 1].isEmpty()) b.delete(pairs[i]);
+      }
+      series = b.build();
     }
     if (scanned && pos == e) cache.put(buf, s, e - s, h, series);
     return series;
