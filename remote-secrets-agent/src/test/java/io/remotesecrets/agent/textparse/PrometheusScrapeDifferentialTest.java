@@ -66,12 +66,20 @@ class PrometheusScrapeDifferentialTest {
   @ValueSource(strings = {"text", "openmetrics"})
   void prometheusStoresExactlyWhatWeParse(String kind) throws Exception {
     boolean om = kind.equals("openmetrics");
-    byte[] payload = om ? TRICKY_OM.getBytes(StandardCharsets.UTF_8)
-        : (new String(TextParserTest.nodeExporter(), StandardCharsets.UTF_8) + TRICKY_TEXT).getBytes(StandardCharsets.UTF_8);
+    // A sample with its own timestamp, recent enough for the instant query's lookback.
+    long stampMs = System.currentTimeMillis() - 3_000 + 123;
+    String stamped = om ? "stamped 4 " + java.math.BigDecimal.valueOf(stampMs, 3).toPlainString() + "\n" : "stamped 4 " + stampMs + "\n";
+    byte[] payload = om ? TRICKY_OM.replace("# EOF\n", stamped + "# EOF\n").getBytes(StandardCharsets.UTF_8)
+        : (new String(TextParserTest.nodeExporter(), StandardCharsets.UTF_8) + TRICKY_TEXT + stamped).getBytes(StandardCharsets.UTF_8);
     String contentType = om ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
 
     Map<Labels, Double> ours = new HashMap<>();
-    new TextParser().parse(payload, contentType, (series, value, ts) -> ours.put(series, value));
+    long[] ourStamp = {0};
+    new TextParser().parse(payload, contentType, (series, value, ts) -> {
+      ours.put(series, value);
+      if (series.metricName().equals("stamped")) ourStamp[0] = ts;
+    });
+    assertThat(ourStamp[0]).isEqualTo(stampMs);
 
     HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     target.createContext("/metrics", ex -> {
@@ -105,7 +113,8 @@ class PrometheusScrapeDifferentialTest {
       for (Map.Entry<Labels, Double> e : ours.entrySet()) {
         assertThat(theirs.get(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
       }
-      assertThat(ours).hasSize(om ? 9 : 507 + 11);
+      assertThat(ours).hasSize(om ? 10 : 507 + 12);
+      assertThat(prom.values("timestamp(stamped)")).containsExactly(java.math.BigDecimal.valueOf(stampMs, 3).stripTrailingZeros().toPlainString());
     } finally {
       target.stop(0);
     }
