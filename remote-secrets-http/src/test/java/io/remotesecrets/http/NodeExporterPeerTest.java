@@ -69,9 +69,19 @@ class NodeExporterPeerTest {
     return client;
   }
 
+  /** Whether scrapes go through {@code sendAsync} (the agent's path) instead of {@code send}. */
+  boolean async() {
+    return false;
+  }
+
   private HttpResponse<String> scrape() throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(exporter.url())).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest r = HttpRequest.newBuilder(URI.create(exporter.url())).timeout(Duration.ofSeconds(10)).build();
+    if (!async()) return client.send(r, HttpResponse.BodyHandlers.ofString());
+    try {
+      return client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   private String basicAuthYaml(Path pass) {

@@ -93,9 +93,19 @@ class OAuth2Test {
     return client;
   }
 
+  /** Whether requests go through {@code sendAsync} (the agent's path) instead of {@code send}. */
+  boolean async() {
+    return false;
+  }
+
   private int scrape() throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(resource.url("/metrics"))).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    HttpRequest r = HttpRequest.newBuilder(URI.create(resource.url("/metrics"))).build();
+    if (!async()) return client.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+    try {
+      return client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).get().statusCode();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   @Test
