@@ -167,6 +167,26 @@ class SecretsHttpClientTest {
   }
 
   @Test
+  void aRetrySendsTheRequestBodyAgain() throws Exception {
+    Path token = dir.resolve("rw-token");
+    Files.writeString(token, "old-token\n");
+    server.handler = r -> "Bearer old-token".equals(r.header("Authorization")) ? Reply.ok("ok") : Reply.status(401);
+    client("authorization: {credentials_file: " + token + "}\n");
+    replace(token, "new-token\n");
+    awaitValue(client.config().authorization().orElseThrow().credentials().orElseThrow(), "new-token");
+
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/write")))
+        .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray("payload".getBytes(StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(server.requests).extracting(RecordingServer.Request::body).containsExactly("payload", "payload");
+    assertThat(server.requests).extracting(x -> x.header("Content-Encoding")).containsExactly("snappy", "snappy");
+    assertThat(server.requests).extracting(x -> x.header("Authorization"))
+        .containsExactly("Bearer new-token", "Bearer old-token");
+  }
+
+  @Test
   void a403IsHandledLikeA401AndInlineCredentialsAreNotRetried() throws Exception {
     server.handler = r -> Reply.status(403);
     client("authorization: {credentials: inline-token}\n");
