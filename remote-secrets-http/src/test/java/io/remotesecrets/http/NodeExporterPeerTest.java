@@ -147,10 +147,11 @@ class NodeExporterPeerTest {
           .filter(e -> e.getFormattedMessage().startsWith("credentials rejected, refreshing secret")).count();
     }
     // Either the file watch delivered the new value first (no 401, no refresh), or the one 401
-    // forced the one refresh that fetched it. (The fetch count itself is pinned down by the
-    // exec-provider test below, whose provider cannot push.)
+    // found it already delivered (no refresh), or the one 401 forced the one refresh that
+    // fetched it. (The fetch count itself is pinned down by the exec-provider test below,
+    // whose provider cannot push.)
     assertThat(client.rejections()).isLessThanOrEqualTo(1);
-    assertThat(forcedRefreshes).isEqualTo(client.rejections());
+    assertThat(forcedRefreshes).isLessThanOrEqualTo(client.rejections());
     assertThat(fetches(registry, pass.toString())).isGreaterThan(fetchesBefore);
   }
 
