@@ -168,6 +168,28 @@ class TlsTest {
   }
 
   @Test
+  void httpsGoesThroughAConnectTunnelWithTheProxyConnectHeader() throws Exception {
+    server = new TlsServers(serverCert, null);
+    try (ConnectProxy proxy = new ConnectProxy()) {
+      Path proxyToken = dir.resolve("proxy-token");
+      Files.writeString(proxyToken, "Bearer proxy-token-1\n");
+      client("tls_config: {ca_file: " + dir.resolve("ca.pem") + "}\n"
+          + "proxy_url: http://127.0.0.1:" + proxy.port() + "\n"
+          + "proxy_connect_header: {Proxy-Authorization: [{file: " + proxyToken + "}]}\n"
+          + "authorization: {credentials: origin-token}\n");
+      assertThat(get(server.url())).isEqualTo(200);
+
+      assertThat(proxy.connectHeads).hasSize(1);
+      String head = proxy.connectHeads.get(0);
+      assertThat(head).startsWith("CONNECT 127.0.0.1:" + server.server.getAddress().getPort() + " HTTP/1.1\r\n");
+      assertThat(head).containsIgnoringCase("proxy-authorization: Bearer proxy-token-1\r\n").doesNotContain("origin-token");
+      var origin = server.requestHeaders.get(0);
+      assertThat(origin.getFirst("Authorization")).isEqualTo("Bearer origin-token");
+      assertThat(origin.containsKey("Proxy-Authorization")).isFalse();
+    }
+  }
+
+  @Test
   void theVersionRangeIsApplied() throws Exception {
     server = new TlsServers(serverCert, null);
     client("tls_config: {ca_file: " + dir.resolve("ca.pem") + ", min_version: TLS12, max_version: TLS12}\n");
