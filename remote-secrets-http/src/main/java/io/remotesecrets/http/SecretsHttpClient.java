@@ -68,7 +68,10 @@ import java.util.function.BiPredicate;
  * connections are closed when the replaced client is closed (Java 21+, right away) or
  * garbage-collected (Java 17). A refresh that returns the same values keeps the pool.
  *
- * <p>Thread-safe. {@link #close()} stops the JDK clients; the secrets stay with the manager.
+ * <p>Thread-safe. {@link #close()} refuses further requests and closes the JDK clients on Java
+ * 21+ (in-flight exchanges finish first); Java 17's {@code HttpClient} has no close, and its
+ * threads end once the closed client is garbage-collected. The secrets stay with the manager,
+ * which {@link SecretManager#retainOnly} prunes on reload.
  */
 public final class SecretsHttpClient implements AutoCloseable {
   private static final int MAX_REDIRECTS = 10;
