@@ -169,6 +169,17 @@ class OAuth2Test {
   }
 
   @Test
+  void anUnreachableTokenEndpointIsNamed() throws Exception {
+    int port = NodeExporter.freePort();
+    HttpClientConfig cfg = Configs.parse("oauth2: {client_id: scraper, client_secret: s, token_url: 'http://127.0.0.1:"
+        + port + "/token'}\n");
+    client = cfg.newClient(manager, clock);
+    assertThatThrownBy(this::scrape).isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("oauth2: cannot fetch token from http://127.0.0.1:" + port + "/token: java.net.ConnectException");
+    assertThat(resource.requests).isEmpty();
+  }
+
+  @Test
   void aWrongClientSecretIsAClearError() throws Exception {
     Path secret = dir.resolve("wrong-secret");
     Files.writeString(secret, "not-the-secret\n");
