@@ -50,7 +50,9 @@ public final class HttpClientConfig {
 
   /**
    * {@code tls_config}. {@code minVersion}/{@code maxVersion} are Prometheus names
-   * ({@code TLS12}).
+   * ({@code TLS12}); without them TLS 1.2 and 1.3 are offered, as Go does. {@code serverName}
+   * replaces the URL's host when the server certificate is verified; unlike Go, the JDK client
+   * still sends the URL's host (not {@code serverName}) as SNI.
    */
   public record TlsConfig(Optional<SecretSpec> ca, Optional<SecretSpec> cert, Optional<SecretSpec> key,
       Optional<String> serverName, boolean insecureSkipVerify, Optional<String> minVersion,

@@ -116,7 +116,11 @@ final class OAuth2Tokens {
     } catch (SecretUnavailableException | IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).thenCompose(resp -> {
+    return client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(e -> {
+      Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      return CompletableFuture.failedFuture(new IOException("oauth2: cannot fetch token from " + config.tokenUrl()
+          + ": " + c, c));
+    }).thenCompose(resp -> {
       int sc = resp.statusCode();
       if (sc >= 200 && sc < 300) {
         try {

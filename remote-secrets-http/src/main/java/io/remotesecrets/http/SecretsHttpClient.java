@@ -68,7 +68,10 @@ import java.util.function.BiPredicate;
  * connections are closed when the replaced client is closed (Java 21+, right away) or
  * garbage-collected (Java 17). A refresh that returns the same values keeps the pool.
  *
- * <p>Thread-safe. {@link #close()} stops the JDK clients; the secrets stay with the manager.
+ * <p>Thread-safe. {@link #close()} refuses further requests and closes the JDK clients on Java
+ * 21+ (in-flight exchanges finish first); Java 17's {@code HttpClient} has no close, and its
+ * threads end once the closed client is garbage-collected. The secrets stay with the manager,
+ * which {@link SecretManager#retainOnly} prunes on reload.
  */
 public final class SecretsHttpClient implements AutoCloseable {
   private static final int MAX_REDIRECTS = 10;
@@ -230,9 +233,25 @@ public final class SecretsHttpClient implements AutoCloseable {
 
     CompletableFuture<HttpResponse<T>> attempt() {
       if (oauth2 != null && trusted && base.headers().firstValue("Authorization").isEmpty()) {
-        return oauth2.token().thenCompose(this::send);
+        return here(oauth2.token()).thenCompose(this::send);
       }
       return send(null);
+    }
+
+    /**
+     * For a blocking call, waits for {@code f} on the caller's thread, so that what follows
+     * (a blocking exchange) never runs on a secret-fetch or HTTP-client thread.
+     */
+    private <U> CompletableFuture<U> here(CompletableFuture<U> f) {
+      if (!blocking || f.isDone()) return f;
+      try {
+        return CompletableFuture.completedFuture(f.get());
+      } catch (ExecutionException e) {
+        return CompletableFuture.failedFuture(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     private CompletableFuture<HttpResponse<T>> send(OAuth2Tokens.Token token) {
@@ -305,7 +324,7 @@ public final class SecretsHttpClient implements AutoCloseable {
       retried = true;
       if (p.token() != null) {
         oauth2.invalidate(p.token());
-        return oauth2.token().thenCompose(t -> t.value().equals(p.token().value())
+        return here(oauth2.token()).thenCompose(t -> t.value().equals(p.token().value())
             ? CompletableFuture.failedFuture(rejection(sc, p, "the token endpoint returned the same token"))
             : send(t));
       }
@@ -316,7 +335,7 @@ public final class SecretsHttpClient implements AutoCloseable {
       }
       List<CompletableFuture<Secret>> refreshed = new ArrayList<>();
       for (Used u : refreshable) refreshed.add(u.credential().reader().reportRejected(u.value()));
-      return CompletableFuture.allOf(refreshed.toArray(new CompletableFuture<?>[0])).thenCompose(ignored -> {
+      return here(CompletableFuture.allOf(refreshed.toArray(new CompletableFuture<?>[0]))).thenCompose(ignored -> {
         Map<SecretReader, Secret> next = new HashMap<>();
         for (int i = 0; i < refreshable.size(); i++) {
           Secret now = refreshed.get(i).join();

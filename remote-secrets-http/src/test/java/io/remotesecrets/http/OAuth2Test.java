@@ -93,9 +93,19 @@ class OAuth2Test {
     return client;
   }
 
+  /** Whether requests go through {@code sendAsync} (the agent's path) instead of {@code send}. */
+  boolean async() {
+    return false;
+  }
+
   private int scrape() throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(resource.url("/metrics"))).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    HttpRequest r = HttpRequest.newBuilder(URI.create(resource.url("/metrics"))).build();
+    if (!async()) return client.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+    try {
+      return client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).get().statusCode();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   @Test
@@ -156,6 +166,17 @@ class OAuth2Test {
 
   private static String basic(String secret) {
     return "Basic " + Base64.getEncoder().encodeToString(("scraper:" + secret).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anUnreachableTokenEndpointIsNamed() throws Exception {
+    int port = NodeExporter.freePort();
+    HttpClientConfig cfg = Configs.parse("oauth2: {client_id: scraper, client_secret: s, token_url: 'http://127.0.0.1:"
+        + port + "/token'}\n");
+    client = cfg.newClient(manager, clock);
+    assertThatThrownBy(this::scrape).isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("oauth2: cannot fetch token from http://127.0.0.1:" + port + "/token: java.net.ConnectException");
+    assertThat(resource.requests).isEmpty();
   }
 
   @Test

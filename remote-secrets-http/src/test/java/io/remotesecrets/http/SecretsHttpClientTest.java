@@ -51,8 +51,22 @@ class SecretsHttpClientTest {
     return client;
   }
 
+  /** Whether requests go through {@code sendAsync} (the agent's path) instead of {@code send}. */
+  boolean async() {
+    return false;
+  }
+
+  <T> HttpResponse<T> send(HttpRequest r, HttpResponse.BodyHandler<T> h) throws Exception {
+    if (!async()) return client.send(r, h);
+    try {
+      return client.sendAsync(r, h).get();
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(server.url(path))).build(), HttpResponse.BodyHandlers.ofString());
+    return send(HttpRequest.newBuilder(URI.create(server.url(path))).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String basic(String user, String pass) {
@@ -98,7 +112,7 @@ class SecretsHttpClientTest {
         .header("X-Prometheus-Scrape-Timeout-Seconds", "10")
         .timeout(Duration.ofSeconds(7))
         .build();
-    assertThat(client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    assertThat(send(req, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     var r = server.requests.get(0);
     assertThat(r.header("Authorization")).isEqualTo(basic("user", "pass"));
     assertThat(r.header("Accept")).isEqualTo("application/openmetrics-text;version=1.0.0");
@@ -112,7 +126,7 @@ class SecretsHttpClientTest {
   void anAuthorizationSetByTheCallerWins() throws Exception {
     client("authorization: {type: Token, credentials: configured}\n");
     get("/");
-    client.send(HttpRequest.newBuilder(URI.create(server.url("/"))).header("Authorization", "Bearer mine").build(),
+    send(HttpRequest.newBuilder(URI.create(server.url("/"))).header("Authorization", "Bearer mine").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(server.requests).extracting(r -> r.header("Authorization")).containsExactly("Token configured", "Bearer mine");
   }
@@ -153,6 +167,26 @@ class SecretsHttpClientTest {
   }
 
   @Test
+  void aRetrySendsTheRequestBodyAgain() throws Exception {
+    Path token = dir.resolve("rw-token");
+    Files.writeString(token, "old-token\n");
+    server.handler = r -> "Bearer old-token".equals(r.header("Authorization")) ? Reply.ok("ok") : Reply.status(401);
+    client("authorization: {credentials_file: " + token + "}\n");
+    replace(token, "new-token\n");
+    awaitValue(client.config().authorization().orElseThrow().credentials().orElseThrow(), "new-token");
+
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/write")))
+        .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray("payload".getBytes(StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(server.requests).extracting(RecordingServer.Request::body).containsExactly("payload", "payload");
+    assertThat(server.requests).extracting(x -> x.header("Content-Encoding")).containsExactly("snappy", "snappy");
+    assertThat(server.requests).extracting(x -> x.header("Authorization"))
+        .containsExactly("Bearer new-token", "Bearer old-token");
+  }
+
+  @Test
   void a403IsHandledLikeA401AndInlineCredentialsAreNotRetried() throws Exception {
     server.handler = r -> Reply.status(403);
     client("authorization: {credentials: inline-token}\n");
@@ -179,7 +213,7 @@ class SecretsHttpClientTest {
         default -> Reply.ok("ok");
       };
       client("basic_auth: {username: u, password: p}\nhttp_headers: {X-Secret: {secrets: [s]}, X-Plain: {values: [v]}}\n");
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url("/a")))
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(server.url("/a")))
           .header("Cookie", "c=1").POST(HttpRequest.BodyPublishers.ofString("body")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
@@ -220,7 +254,7 @@ class SecretsHttpClientTest {
   void requestsGoThroughTheConfiguredProxyUnlessExcluded() throws Exception {
     try (RecordingServer proxy = new RecordingServer()) {
       client("proxy_url: http://proxyuser:proxypass@127.0.0.1:" + proxy.port() + "\nno_proxy: excluded.example\n");
-      client.send(HttpRequest.newBuilder(URI.create("http://scrape.example:9100/metrics")).build(),
+      send(HttpRequest.newBuilder(URI.create("http://scrape.example:9100/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(proxy.requests).hasSize(1);
       assertThat(proxy.requests.get(0).uri()).isEqualTo("http://scrape.example:9100/metrics");

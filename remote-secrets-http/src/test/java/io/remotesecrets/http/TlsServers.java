@@ -24,6 +24,7 @@ final class TlsServers implements AutoCloseable {
   final HttpsServer server;
   final List<X509Certificate> presented = new CopyOnWriteArrayList<>();
   final List<SSLSession> sessions = new CopyOnWriteArrayList<>();
+  final List<com.sun.net.httpserver.Headers> requestHeaders = new CopyOnWriteArrayList<>();
 
   TlsServers(TestPki.Issued serverCert, TestPki.Issued clientCa) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -55,6 +56,7 @@ final class TlsServers implements AutoCloseable {
     server.createContext("/", ex -> {
       SSLSession s = ((HttpsExchange) ex).getSSLSession();
       sessions.add(s);
+      requestHeaders.add(ex.getRequestHeaders());
       X509Certificate peer = null;
       try {
         peer = (X509Certificate) s.getPeerCertificates()[0];

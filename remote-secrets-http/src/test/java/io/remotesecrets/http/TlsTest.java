@@ -94,9 +94,8 @@ class TlsTest {
 
     assertThat(server.presented).extracting(c -> c.getSubjectX500Principal().getName())
         .containsExactly("CN=client-one", "CN=client-one", "CN=client-two");
-    // The first two requests shared a connection; the rotation did not reuse it.
-    assertThat(server.sessions.get(0)).isSameAs(server.sessions.get(1));
-    assertThat(server.sessions.get(2)).isNotSameAs(server.sessions.get(1));
+    // The request after the rotation neither reused a connection nor resumed a session of the old certificate.
+    assertThat(server.sessions.get(2)).isNotSameAs(server.sessions.get(1)).isNotSameAs(server.sessions.get(0));
   }
 
   @Test
@@ -166,6 +165,28 @@ class TlsTest {
     server = new TlsServers(TestPki.serverFor(TestPki.ca("unknown"), TestPki.ec(), "elsewhere.example"), null);
     client("tls_config: {insecure_skip_verify: true}\n");
     assertThat(get(server.url())).isEqualTo(200);
+  }
+
+  @Test
+  void httpsGoesThroughAConnectTunnelWithTheProxyConnectHeader() throws Exception {
+    server = new TlsServers(serverCert, null);
+    try (ConnectProxy proxy = new ConnectProxy()) {
+      Path proxyToken = dir.resolve("proxy-token");
+      Files.writeString(proxyToken, "Bearer proxy-token-1\n");
+      client("tls_config: {ca_file: " + dir.resolve("ca.pem") + "}\n"
+          + "proxy_url: http://127.0.0.1:" + proxy.port() + "\n"
+          + "proxy_connect_header: {Proxy-Authorization: [{file: " + proxyToken + "}]}\n"
+          + "authorization: {credentials: origin-token}\n");
+      assertThat(get(server.url())).isEqualTo(200);
+
+      assertThat(proxy.connectHeads).hasSize(1);
+      String head = proxy.connectHeads.get(0);
+      assertThat(head).startsWith("CONNECT 127.0.0.1:" + server.server.getAddress().getPort() + " HTTP/1.1\r\n");
+      assertThat(head).containsIgnoringCase("proxy-authorization: Bearer proxy-token-1\r\n").doesNotContain("origin-token");
+      var origin = server.requestHeaders.get(0);
+      assertThat(origin.getFirst("Authorization")).isEqualTo("Bearer origin-token");
+      assertThat(origin.containsKey("Proxy-Authorization")).isFalse();
+    }
   }
 
   @Test

@@ -49,8 +49,26 @@ final class GoRegex {
       }
       return new GoRegex(source, p, Collections.unmodifiableMap(byName));
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("error parsing regexp: " + e.getDescription() + ": `" + source + "`");
+      throw new IllegalArgumentException("error parsing regexp: " + goDescription(e, source));
     }
+  }
+
+  /** Go's wording for the common mistakes, so messages read as Prometheus's; Java's otherwise. */
+  private static String goDescription(PatternSyntaxException e, String source) {
+    String anchored = "`^(?:" + source + ")$`";
+    String d = e.getDescription();
+    if (d.startsWith("Unclosed group")) return "missing closing ): " + anchored;
+    if (d.startsWith("Unmatched closing ')'")) return "unexpected ): " + anchored;
+    if (d.startsWith("Unclosed character class")) {
+      int open = source.lastIndexOf('[');
+      return "missing closing ]: `" + (open < 0 ? source : source.substring(open)) + ")$`";
+    }
+    if (d.startsWith("Dangling meta character")) {
+      int i = e.getIndex() - 4; // the index is in the anchored pattern
+      String op = i >= 0 && i < source.length() ? source.substring(i, i + 1) : "?";
+      if (op.equals("+") || op.equals("*") || op.equals("?")) return "missing argument to repetition operator: `" + op + "`";
+    }
+    return d + ": " + anchored;
   }
 
   String source() {

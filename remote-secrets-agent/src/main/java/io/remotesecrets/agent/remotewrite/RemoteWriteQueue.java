@@ -49,9 +49,13 @@ import org.xerial.snappy.Snappy;
  * {@code samples_failed_total}. While a shard retries, its buffer fills; samples within it are
  * delivered once the receiver is back.
  *
- * <p>Shards run on their own daemon threads; the number of shards is {@code min_shards}
- * (Prometheus's dynamic resharding up to {@code max_shards} is not implemented). Within a series,
- * samples are sent in append order. Thread-safe.
+ * <p><b>Shards.</b> Each shard sends on its own daemon thread. The queue starts with
+ * {@code min_shards} and, every shard update interval (10s, as Prometheus), computes the shards
+ * it needs as Prometheus's {@code calculateDesiredShards} does: the time one sample takes to
+ * send times the rate samples come in (plus 5% of the backlog per second), kept between
+ * {@code min_shards} and {@code max_shards}, changed only when 30% off, and not while sends are
+ * failing. On a change, new shards take new samples but send only once the old shards have sent
+ * what they held, so within a series samples are always sent in append order. Thread-safe.
  */
 public final class RemoteWriteQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteQueue.class);
@@ -69,7 +73,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final String userAgent;
   private final Clock clock;
   private final RemoteWriteMetrics metrics;
-  private final Shard[] shards;
+  private volatile Shard[] shards;
+  private final java.util.Set<Shard> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Duration shardUpdateInterval;
+  private final Thread resharder;
+  private final java.util.concurrent.atomic.LongAdder samplesIn = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder samplesOut = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder sendNanos = new java.util.concurrent.atomic.LongAdder();
+  private volatile long lastSendNanos = System.nanoTime();
   private final AtomicBoolean closed = new AtomicBoolean();
   private static final int MAX_RELABEL_CACHE = 200_000;
   private static final Labels DROPPED = Labels.of("__dropped__", "true");
@@ -101,14 +112,93 @@ public final class RemoteWriteQueue implements AutoCloseable {
     metrics.droppedSamplesTotal.initLabelValues(name, urlLabel);
     metrics.bytesTotal.initLabelValues(name, urlLabel);
     metrics.pendingSamples.labelValues(name, urlLabel).set(0);
-    this.shards = new Shard[config.minShards()];
-    for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(i);
-      Thread t = new Thread(shards[i]::run, "remote-write-" + name + "-shard-" + i);
+    this.shardUpdateInterval = b.shardUpdateInterval;
+    this.shards = startShards(config.minShards(), null);
+    this.resharder = new Thread(this::reshardLoop, "remote-write-" + name + "-resharder");
+    resharder.setDaemon(true);
+    resharder.start();
+  }
+
+  private Shard[] startShards(int n, java.util.concurrent.CountDownLatch predecessors) {
+    Shard[] fresh = new Shard[n];
+    for (int i = 0; i < n; i++) {
+      fresh[i] = new Shard(i, predecessors);
+      Thread t = new Thread(fresh[i]::run, "remote-write-" + name + "-shard-" + i);
       t.setDaemon(true);
-      shards[i].thread = t;
-      t.start();
+      fresh[i].thread = t;
+      live.add(fresh[i]);
     }
+    for (Shard s : fresh) s.thread.start();
+    return fresh;
+  }
+
+  // ---- resharding -------------------------------------------------------------------------
+
+  private static final double EWMA_WEIGHT = 0.2;
+  private static final double SHARD_TOLERANCE = 0.3;
+
+  private void reshardLoop() {
+    double inRate = -1;
+    double outRate = -1;
+    double outDuration = -1;
+    long lastIn = 0;
+    long lastOut = 0;
+    long lastNanos = 0;
+    try {
+      while (!closed.get()) {
+        Thread.sleep(shardUpdateInterval.toMillis());
+        double secs = shardUpdateInterval.toNanos() / 1e9;
+        long in = samplesIn.sum();
+        long out = samplesOut.sum();
+        long nanos = sendNanos.sum();
+        inRate = ewma(inRate, (in - lastIn) / secs);
+        outRate = ewma(outRate, (out - lastOut) / secs);
+        outDuration = ewma(outDuration, (nanos - lastNanos) / 1e9 / secs);
+        lastIn = in;
+        lastOut = out;
+        lastNanos = nanos;
+        Integer n = desiredShards(inRate, outRate, outDuration);
+        if (n != null) reshard(n);
+      }
+    } catch (InterruptedException e) {
+      // closing
+    }
+  }
+
+  private static double ewma(double previous, double sample) {
+    return previous < 0 ? sample : EWMA_WEIGHT * sample + (1 - EWMA_WEIGHT) * previous;
+  }
+
+  /** Prometheus's calculateDesiredShards; null to keep the current number. */
+  private Integer desiredShards(double inRate, double outRate, double outDuration) {
+    int current = shards.length;
+    if (outRate <= 0) return null;
+    double timePerSample = outDuration / outRate;
+    double backlogCatchup = 0.05 * Math.max(0, pending());
+    double desired = timePerSample * (inRate + backlogCatchup);
+    int n = (int) Math.ceil(desired);
+    n = Math.max(config.minShards(), Math.min(config.maxShards(), n));
+    metrics.shardsDesired.labelValues(name, urlLabel).set(n);
+    if (desired > current * (1 - SHARD_TOLERANCE) && desired < current * (1 + SHARD_TOLERANCE)) return null;
+    if (n == current) return null;
+    // Sends are failing: more shards would not help, and old shards could not drain.
+    if (System.nanoTime() - lastSendNanos > 2 * config.batchSendDeadline().toNanos() + shardUpdateInterval.toNanos()) return null;
+    return n;
+  }
+
+  /** Switches to {@code n} shards; the new ones send once the old ones have sent all they held. */
+  synchronized void reshard(int n) {
+    if (closed.get()) return;
+    Shard[] old = shards;
+    java.util.concurrent.CountDownLatch oldDone = new java.util.concurrent.CountDownLatch(old.length);
+    for (Shard s : old) {
+      s.successorLatch = oldDone;
+      if (!s.thread.isAlive()) s.signalSuccessors(); // died earlier: nothing to wait for
+    }
+    shards = startShards(n, oldDone);
+    for (Shard s : old) s.stop(Long.MAX_VALUE);
+    metrics.shards.labelValues(name, urlLabel).set(n);
+    log.info("remote_write {} ({}): resharding from {} to {} shards", name, urlLabel, old.length, n);
   }
 
   public static Builder builder() {
@@ -149,13 +239,25 @@ public final class RemoteWriteQueue implements AutoCloseable {
       return false;
     }
     int h = out.hashCode() * 0x9E3779B9;
-    Shard shard = shards[Math.floorMod(h ^ (h >>> 16), shards.length)];
-    if (!shard.offer(new Pending(out, timestampMs, value))) {
-      metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
-      return false;
+    h ^= h >>> 16;
+    Pending p = new Pending(out, timestampMs, value);
+    while (true) {
+      Shard[] current = shards;
+      int result = current[Math.floorMod(h, current.length)].offer(p);
+      if (result == Shard.STOPPING && !closed.get()) continue; // resharded meanwhile: use the new shards
+      if (result != Shard.QUEUED) {
+        metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
+        return false;
+      }
+      samplesIn.increment();
+      metrics.pendingSamples.labelValues(name, urlLabel).inc();
+      return true;
     }
-    metrics.pendingSamples.labelValues(name, urlLabel).inc();
-    return true;
+  }
+
+  /** {@link #append(Labels, long, double)} for a {@link io.remotesecrets.agent.model.Sample}. */
+  public boolean append(io.remotesecrets.agent.model.Sample sample) {
+    return append(sample.labels(), sample.timestampMs(), sample.value());
   }
 
   private Labels relabel(Labels series) {
@@ -179,9 +281,19 @@ public final class RemoteWriteQueue implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    resharder.interrupt();
+    try {
+      resharder.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     long deadline = System.nanoTime() + flushDeadline.toNanos();
-    for (Shard s : shards) s.stop(deadline);
-    for (Shard s : shards) {
+    List<Shard> all;
+    synchronized (this) {
+      all = new ArrayList<>(live);
+    }
+    for (Shard s : all) s.stop(deadline);
+    for (Shard s : all) {
       try {
         s.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (InterruptedException e) {
@@ -189,14 +301,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
       }
       s.thread.interrupt();
     }
-    for (Shard s : shards) {
+    for (Shard s : all) {
       try {
         s.thread.join(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    for (Shard s : shards) {
+    for (Shard s : all) {
       int left = s.drainAll();
       if (left > 0) {
         log.warn("remote_write {} ({}): dropped {} samples still queued at shutdown", name, urlLabel, left);
@@ -216,7 +328,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
   record Pending(Labels series, long timestampMs, double value) {}
 
   private final class Shard {
+    static final int QUEUED = 0;
+    static final int FULL = 1;
+    static final int STOPPING = 2;
+
     private final int index;
+    private final java.util.concurrent.CountDownLatch predecessors;
+    volatile java.util.concurrent.CountDownLatch successorLatch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -224,28 +342,31 @@ public final class RemoteWriteQueue implements AutoCloseable {
     private long stopDeadline;
     Thread thread;
 
-    Shard(int index) {
+    Shard(int index, java.util.concurrent.CountDownLatch predecessors) {
       this.index = index;
+      this.predecessors = predecessors;
     }
 
-    boolean offer(Pending p) {
+    int offer(Pending p) {
       lock.lock();
       try {
-        if (stopping || queue.size() >= config.capacity()) return false;
+        if (stopping) return STOPPING;
+        if (queue.size() >= config.capacity()) return FULL;
         queue.add(p);
         // Wake the shard when its batch starts (to start the deadline) or fills up.
         if (queue.size() == 1 || queue.size() >= config.maxSamplesPerSend()) changed.signal();
-        return true;
+        return QUEUED;
       } finally {
         lock.unlock();
       }
     }
 
+    /** Stops taking samples; sends what it holds, giving up at {@code deadline} (System.nanoTime, MAX_VALUE: never). */
     void stop(long deadline) {
       lock.lock();
       try {
         stopping = true;
-        stopDeadline = deadline;
+        stopDeadline = Math.min(stopDeadline == 0 ? Long.MAX_VALUE : stopDeadline, deadline);
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -265,16 +386,33 @@ public final class RemoteWriteQueue implements AutoCloseable {
 
     void run() {
       try {
+        if (predecessors != null) predecessors.await();
         while (true) {
           List<Pending> batch = nextBatch();
           if (batch == null) return;
-          sendWithRetries(batch, this);
+          try {
+            sendWithRetries(batch, this);
+          } catch (RuntimeException e) {
+            // A bug must not silently stop the shard: count the batch and go on.
+            log.error("remote_write {} ({}): dropping {} samples after an unexpected error", name, urlLabel, batch.size(), e);
+            metrics.failedSamplesTotal.labelValues(name, urlLabel).inc(batch.size());
+          }
         }
       } catch (InterruptedException e) {
         // close() gave up waiting; what is left is counted there.
       } catch (RuntimeException e) {
         log.error("remote_write {} ({}): shard {} stopped", name, urlLabel, index, e);
+      } finally {
+        live.remove(this);
+        signalSuccessors();
       }
+    }
+
+    private final AtomicBoolean signalled = new AtomicBoolean();
+
+    void signalSuccessors() {
+      java.util.concurrent.CountDownLatch l = successorLatch;
+      if (l != null && signalled.compareAndSet(false, true)) l.countDown();
     }
 
     /** Waits for a full batch or the batch deadline; null when stopped and empty. */
@@ -301,7 +439,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     boolean pastStopDeadline() {
       lock.lock();
       try {
-        return stopping && System.nanoTime() - stopDeadline > 0;
+        return stopping && stopDeadline != Long.MAX_VALUE && System.nanoTime() - stopDeadline > 0;
       } finally {
         lock.unlock();
       }
@@ -311,10 +449,10 @@ public final class RemoteWriteQueue implements AutoCloseable {
   // ---- sending ----------------------------------------------------------------------------
 
   private void sendWithRetries(List<Pending> batch, Shard shard) throws InterruptedException {
-    byte[] body = encode(batch);
     int n = batch.size();
     Duration backoff = config.minBackoff();
     try {
+      byte[] body = encode(batch);
       while (true) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(url)
             .timeout(remoteTimeout)
@@ -328,10 +466,27 @@ public final class RemoteWriteQueue implements AutoCloseable {
         Duration retryAfter = null;
         String problem;
         try {
-          HttpResponse<String> response = sender.send(rb.build()).get(remoteTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-          metrics.sentBatchDuration.labelValues(name, urlLabel).observe((System.nanoTime() - start) / 1e9);
+          java.util.concurrent.CompletableFuture<HttpResponse<String>> future;
+          try {
+            future = Objects.requireNonNull(sender.send(rb.build()), "Sender returned null");
+          } catch (RuntimeException e) {
+            // A sender that fails before sending (no credentials yet, bad state) is retried too.
+            future = java.util.concurrent.CompletableFuture.failedFuture(e);
+          }
+          HttpResponse<String> response;
+          try {
+            response = future.get(remoteTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException e) {
+            future.cancel(true);
+            throw e;
+          }
+          long took = System.nanoTime() - start;
+          metrics.sentBatchDuration.labelValues(name, urlLabel).observe(took / 1e9);
+          sendNanos.add(took);
           int status = response.statusCode();
           if (status / 100 == 2) {
+            samplesOut.add(n);
+            lastSendNanos = System.nanoTime();
             metrics.samplesTotal.labelValues(name, urlLabel).inc(n);
             metrics.bytesTotal.labelValues(name, urlLabel).inc(body.length);
             long highest = Long.MIN_VALUE;
@@ -435,8 +590,15 @@ public final class RemoteWriteQueue implements AutoCloseable {
     private Map<String, String> headers = Map.of();
     private String userAgent = "remote-secrets-agent";
     private Clock clock = Clock.systemUTC();
+    private Duration shardUpdateInterval = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /** How often the number of shards is recomputed (default 10s, as Prometheus); for tests. */
+    Builder shardUpdateInterval(Duration interval) {
+      this.shardUpdateInterval = interval;
+      return this;
+    }
 
     /** The {@code remote_name} label; Prometheus uses the config's {@code name} or a hash of the config. */
     public Builder name(String name) {

@@ -13,9 +13,9 @@ final class Numbers {
   private Numbers() {}
 
   /**
-   * Parses a float as Go's {@code strconv.ParseFloat(s, 64)}: decimal and hexadecimal forms,
-   * {@code Inf}/{@code Infinity} with optional sign and {@code NaN} in any case. Out-of-range
-   * values are errors, as in Go.
+   * Parses a float as Prometheus's text parsers do ({@code strconv.ParseFloat(s, 64)} without
+   * the Go 1.13 additions): decimal forms, {@code Inf}/{@code Infinity} with optional sign and
+   * {@code NaN} in any case. Out-of-range values are errors, as in Go.
    *
    * @throws NumberFormatException if the token is not a float
    */
@@ -90,17 +90,11 @@ final class Numbers {
       return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     if (body.equals("nan") && signLen == 0) return Double.NaN;
-    for (int i = 0; i < lower.length(); i++) {
+    // Prometheus keeps to pre-Go 1.13 float syntax: no hexadecimal ('p' exponent), no '_'.
+    for (int i = signLen; i < lower.length(); i++) {
       char ch = lower.charAt(i);
-      boolean ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == 'x' || ch == 'p' || ch == '.' || ch == '+' || ch == '-';
-      if (!ok) throw new NumberFormatException();
+      if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == '+' || ch == '-')) throw new NumberFormatException();
     }
-    char last = lower.charAt(lower.length() - 1);
-    // Java accepts a trailing type suffix (1f, 2d) that Go does not.
-    if (last == 'f' || last == 'd') throw new NumberFormatException();
-    boolean hex = body.startsWith("0x");
-    if (hex && body.indexOf('p') < 0) throw new NumberFormatException();
-    if (!hex && (body.indexOf('x') >= 0 || body.indexOf('p') >= 0)) throw new NumberFormatException();
     double d = Double.parseDouble(tok);
     if (Double.isInfinite(d)) throw new NumberFormatException();
     return d;

@@ -13,12 +13,15 @@ import java.util.Arrays;
  * double quotes with {@code \\}, {@code \"} and {@code \n} escapes and valid UTF-8, values as Go's
  * {@code ParseFloat} reads them. In the Prometheus format, tokens are separated by spaces or tabs,
  * timestamps are integer milliseconds, and {@code #} lines other than HELP and TYPE are comments.
+ * A label whose value is empty is left out of the series, as Prometheus stores it.
  * OpenMetrics is strict: single spaces, timestamps in (fractional) seconds, exemplars after
  * {@code " # "} (validated and skipped), no other comments, and the data must end with
  * {@code # EOF}.
  *
- * <p>An instance keeps a cache of recently decoded names and values, so a scraper should keep one
- * per target and reuse it. Not thread-safe.
+ * <p>An instance caches decoded names and values (up to 8192) and the parsed series of each
+ * format by their raw bytes (up to 65536; cleared when full), so a scraper should keep one per
+ * target and reuse it: from the second scrape on, known series are neither parsed nor
+ * allocated again. Not thread-safe.
  */
 public final class TextParser {
   /** The timestamp passed for samples that carry none. */
@@ -140,7 +143,9 @@ public final class TextParser {
       case "HELP" -> {
         String text = "";
         if (pos < end && buf[pos] != '\n') {
-          separator();
+          if (om) separator();
+          else if (isBlank()) pos++; // Prometheus drops exactly one blank before the text
+          else throw error("expected a space, got " + describe(pos));
           text = docString();
         }
         endOfLineExact();
@@ -154,6 +159,10 @@ public final class TextParser {
           while (pos < end && buf[pos] != '\n') pos++;
           unit = strings.get(buf, s, pos - s);
           if (unit == null) throw error("invalid UTF-8 in UNIT");
+        }
+        if (!unit.isEmpty() && !(family.endsWith(unit) && family.length() > unit.length() + 1
+            && family.charAt(family.length() - unit.length() - 1) == '_')) {
+          throw error("unit not a suffix of metric \"" + family + "\"");
         }
         endOfLineExact();
         handler.unit(family, unit);
@@ -279,6 +288,14 @@ public final class TextParser {
     int h = 0;
     while (pos < end && isNameChar(buf[pos])) h = 31 * h + buf[pos++];
     boolean scanned = pos > s;
+    if (scanned && !om) {
+      // Prometheus's lexer allows blanks between the name and the label set.
+      int q = pos;
+      while (q < end && (buf[q] == ' ' || buf[q] == '\t')) q++;
+      if (q < end && buf[q] == '{') {
+        while (pos < q) h = 31 * h + buf[pos++];
+      }
+    }
     if (scanned && pos < end && buf[pos] == '{') {
       // Find the end of the label set without parsing it: quotes and escapes only.
       boolean quoted = false;
@@ -309,12 +326,27 @@ public final class TextParser {
     String name = metricName("metric name");
     npairs = 0;
     add(Labels.METRIC_NAME, name);
+    if (!om) {
+      int afterName = pos;
+      skipBlanks();
+      if (pos >= end || buf[pos] != '{') pos = afterName;
+    }
     if (pos < end && buf[pos] == '{') labelSet(true);
     Labels series;
     try {
       series = Labels.of(Arrays.copyOf(pairs, npairs));
     } catch (IllegalArgumentException ex) {
       throw error(ex.getMessage());
+    }
+    // A label with an empty value is no label at all for Prometheus: it is not part of the series.
+    boolean empties = false;
+    for (int i = 3; i < npairs; i += 2) empties |= pairs[i].isEmpty();
+    if (empties) {
+      Labels.Builder b = series.toBuilder();
+      for (int i = 2; i < npairs; i += 2) {
+        if (pairs[i + 1].isEmpty()) b.delete(pairs[i]);
+      }
+      series = b.build();
     }
     if (scanned && pos == e) cache.put(buf, s, e - s, h, series);
     return series;

@@ -126,7 +126,7 @@ class RelabelConfigTest {
       {action: keepequal, target_label: x, regex: 'a'}                      | test.yml:2:3: relabel_configs[0]: keepequal action requires only 'source_labels' and `target_label`, and no other fields
       {action: labeldrop, regex: 'a', source_labels: [b]}                   | test.yml:2:3: relabel_configs[0]: labeldrop action requires only 'regex', and no other fields
       {action: Foo}                                                         | test.yml:2:12: relabel_configs[0].action: unknown relabel action "Foo"
-      {regex: '(abc', target_label: x}                                      | test.yml:2:11: relabel_configs[0].regex: error parsing regexp: Unclosed group: `(abc`
+      {regex: '(abc', target_label: x}                                      | test.yml:2:11: relabel_configs[0].regex: error parsing regexp: missing closing ): `^(?:(abc)$`
       {source_labels: ['a-b'], target_label: x}                             | test.yml:2:20: relabel_configs[0].source_labels[0]: "a-b" is not a valid label name
       {action: hashmod, target_label: x, modulus: -1}                       | test.yml:2:47: relabel_configs[0].modulus: expected an unsigned integer, got "-1"
       {target_label: x, regexp: a}                                          | test.yml:2:21: relabel_configs[0].regexp: unknown field "regexp"

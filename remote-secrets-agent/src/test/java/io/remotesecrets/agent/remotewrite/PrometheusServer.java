@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * A real Prometheus (Debian package {@code prometheus}, 2.42) started as a remote_write receiver
  * on 127.0.0.1. Fails, never skips, when the binary is missing.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/prometheus");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -35,17 +35,22 @@ final class PrometheusServer implements AutoCloseable {
     this.process = process;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  static PrometheusServer start(int port) throws Exception {
+  public static PrometheusServer start(int port) throws Exception {
+    return start(port, "global: {}\n");
+  }
+
+  /** Starts Prometheus with this prometheus.yml content. */
+  public static PrometheusServer start(int port, String configYaml) throws Exception {
     assertThat(Files.isExecutable(BINARY))
         .as("%s is missing: install the Debian package 'prometheus' (apt-get install -y prometheus)", BINARY).isTrue();
     Path dir = Files.createTempDirectory("rs-prometheus");
-    Path config = Files.writeString(dir.resolve("prometheus.yml"), "global: {}\n");
+    Path config = Files.writeString(dir.resolve("prometheus.yml"), configYaml);
     Path log = dir.resolve("prometheus.log");
     Process p = new ProcessBuilder(BINARY.toString(), "--web.enable-remote-write-receiver",
         "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("data"),
@@ -78,15 +83,20 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   /** The instant query's result JSON. */
-  String query(String promql) throws Exception {
+  public String query(String promql) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.body();
   }
 
+  /** The /api/v1/targets JSON, for failure messages. */
+  public String targets() throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri("/api/v1/targets")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** The values of an instant query's result vector, as strings. */
-  List<String> values(String promql) throws Exception {
+  public List<String> values(String promql) throws Exception {
     Matcher m = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]*)\"\\]").matcher(query(promql));
     List<String> out = new java.util.ArrayList<>();
     while (m.find()) out.add(m.group(1));

@@ -26,6 +26,7 @@ final class ReceiverDouble implements AutoCloseable {
   final List<Received> requests = new CopyOnWriteArrayList<>();
   final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   volatile IntSupplier defaultStatus = () -> 204;
+  volatile long delayMillis;
   private final HttpServer server;
 
   ReceiverDouble() throws IOException {
@@ -33,11 +34,17 @@ final class ReceiverDouble implements AutoCloseable {
     server.createContext("/api/v1/write", exchange -> {
       try (exchange) {
         byte[] body = exchange.getRequestBody().readAllBytes();
+        if (delayMillis > 0) {
+          try {
+            Thread.sleep(delayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         WriteRequest req = WriteRequest.parseFrom(Snappy.uncompress(body));
         Reply reply = script.poll();
         int status = reply != null ? reply.status() : defaultStatus.getAsInt();
-        if (status / 100 == 2) requests.add(new Received(Map.copyOf(exchange.getRequestHeaders()), req, System.nanoTime()));
-        else requests.add(new Received(Map.copyOf(exchange.getRequestHeaders()), req, System.nanoTime()));
+        requests.add(new Received(Map.copyOf(exchange.getRequestHeaders()), req, System.nanoTime()));
         if (reply != null && reply.retryAfter() != null) exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
         byte[] msg = status / 100 == 2 ? new byte[0] : ("status " + status + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, msg.length == 0 ? -1 : msg.length);
@@ -46,6 +53,12 @@ final class ReceiverDouble implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     });
+    // Concurrent, as a real receiver: shards' requests overlap.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "receiver-double");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 

@@ -211,6 +211,46 @@ class RemoteWriteQueueTest {
   }
 
   @Test
+  void reshardsUpUnderLoadKeepingEachSeriesInOrder() throws Exception {
+    receiver.delayMillis = 20; // one shard sends at most 20 samples per 20ms
+    queue = queue(new QueueConfig(100_000, 8, 1, 20, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(100), false))
+        .shardUpdateInterval(Duration.ofMillis(200)).build();
+    long[] next = new long[50];
+    int accepted = 0;
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (value(registry, "prometheus_remote_storage_shards", "test") < 2) {
+      assertThat(System.nanoTime()).as("no resharding within 10s").isLessThan(end);
+      for (int i = 0; i < 25; i++) {
+        int s = (accepted + i) % next.length;
+        if (queue.append(Labels.of("__name__", "m", "s", Integer.toString(s)), next[s], 1)) next[s]++;
+      }
+      accepted += 25;
+      Thread.sleep(5);
+    }
+    // Keep producing across the switch, then let everything drain.
+    for (int round = 0; round < 40; round++) {
+      for (int s = 0; s < next.length; s++) {
+        if (queue.append(Labels.of("__name__", "m", "s", Integer.toString(s)), next[s], 1)) next[s]++;
+      }
+      Thread.sleep(5);
+    }
+    long total = java.util.Arrays.stream(next).sum();
+    await(() -> value(registry, "prometheus_remote_storage_samples_total", "test") == total);
+    assertThat(value(registry, "prometheus_remote_storage_samples_dropped_total", "test")).isZero();
+    assertThat(value(registry, "prometheus_remote_storage_shards_desired", "test")).isGreaterThan(1);
+    java.util.Map<String, Long> last = new java.util.HashMap<>();
+    for (ReceiverDouble.Received r : receiver.requests) {
+      for (TimeSeries ts : r.request().getTimeseriesList()) {
+        String key = ts.getLabelsList().toString();
+        for (var sample : ts.getSamplesList()) {
+          assertThat(sample.getTimestamp()).as(key).isEqualTo(last.getOrDefault(key, -1L) + 1);
+          last.put(key, sample.getTimestamp());
+        }
+      }
+    }
+  }
+
+  @Test
   void closeFlushesThenRemovesItsMetrics() throws Exception {
     queue = queue(config(100, 1, 100, Duration.ofSeconds(30), false)).build();
     for (int i = 0; i < 7; i++) queue.append(Labels.of("__name__", "m", "i", Integer.toString(i)), i, i);
@@ -249,6 +289,18 @@ class RemoteWriteQueueTest {
       queue.close();
       assertThat(logs.text()).contains("failed to send batch").contains("user:xxxxx@").doesNotContain(canary);
     }
+  }
+
+  @Test
+  void aSenderThatThrowsIsRetriedLikeAFailedSend() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    queue = queue(config(100, 1, 1, Duration.ofMillis(10), false)).sender(req -> {
+      if (calls.incrementAndGet() <= 2) throw new IllegalStateException("credentials not loaded yet");
+      return client.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }).build();
+    queue.append(Labels.of("__name__", "a"), 1, 1);
+    await(() -> value(registry, "prometheus_remote_storage_samples_total", "test") == 1);
+    assertThat(value(registry, "prometheus_remote_storage_samples_retried_total", "test")).isEqualTo(2);
   }
 
   @Test

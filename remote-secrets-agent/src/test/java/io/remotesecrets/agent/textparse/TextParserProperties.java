@@ -127,6 +127,7 @@ class TextParserProperties {
     for (Family f : families) {
       for (Parsed p : f.samples) {
         Map<String, String> m = new LinkedHashMap<>(p.series().toMap());
+        m.values().removeIf(String::isEmpty); // Prometheus drops empty-valued labels
         m.put("__name__", f.name);
         long ts = p.timestampMs();
         if (om && ts != TextParser.NO_TIMESTAMP) ts = (long) (omSeconds(ts) * 1000);

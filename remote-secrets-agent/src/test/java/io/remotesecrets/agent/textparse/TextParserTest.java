@@ -57,16 +57,16 @@ class TextParserTest {
         # HELP http_requests_total The total number of HTTP requests.\\nSecond line \\\\ done
         # TYPE http_requests_total counter
         http_requests_total{method="post",code="200"} 1027 1395066363000
-        http_requests_total{ method = "post" , code="400", }    3   1395066363000
+        http_requests_total { method = "post" , code="400", }    3   1395066363000
         \t
         msdos_file_access_time_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\""} 1.458255915e9
         metric_without_timestamp_and_labels 12.47
         something_weird{problem="division by zero"} +Inf -3982045
         neg_inf -Inf
         not_a_number NaN
-        hex_value 0x1p-2
         utf8{v="grüße ✓"} 1
         odd_escape{v="a\\tb"} 1
+        empty_value{a="",b="x"} 1
         # TYPE rpc_duration_seconds summary
         rpc_duration_seconds{quantile="0.5"} 4773
         rpc_duration_seconds_sum 1.7560473e+07
@@ -84,9 +84,9 @@ class TextParserTest {
         new Parsed(Labels.of("__name__", "something_weird", "problem", "division by zero"), Double.POSITIVE_INFINITY, -3982045L),
         new Parsed(Labels.of("__name__", "neg_inf"), Double.NEGATIVE_INFINITY, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "not_a_number"), Double.NaN, NO_TIMESTAMP),
-        new Parsed(Labels.of("__name__", "hex_value"), 0.25, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "utf8", "v", "grüße ✓"), 1, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "odd_escape", "v", "a\\tb"), 1, NO_TIMESTAMP),
+        new Parsed(Labels.of("__name__", "empty_value", "b", "x"), 1, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "rpc_duration_seconds", "quantile", "0.5"), 4773, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "rpc_duration_seconds_sum"), 1.7560473e+07, NO_TIMESTAMP),
         new Parsed(Labels.of("__name__", "rpc_duration_seconds_count"), 2693, NO_TIMESTAMP),
@@ -178,6 +178,8 @@ class TextParserTest {
       'a 1 x\n# EOF'                      | line 1: invalid timestamp \"x\"
       'a 1 # {x="y"}\n# EOF'              | line 1: expected \" \" before the exemplar value, got end of line
       '# TYPE a untyped\n# EOF'           | line 1: invalid metric type \"untyped\"
+      '# UNIT a_bytes seconds\n# EOF'     | line 1: unit not a suffix of metric \"a_bytes\"
+      '# UNIT seconds seconds\n# EOF'     | line 1: unit not a suffix of metric \"seconds\"
       'a 1\n# EOF junk'                   | line 2: expected end of line after \"# EOF\", got \" \"
       """)
   void openMetricsErrors(String input, String message) {
@@ -234,7 +236,7 @@ class TextParserTest {
       double d = Numbers.parseDouble(b, 0, b.length);
       assertThat(Double.isNaN(d) || Double.isInfinite(d)).as(s).isTrue();
     }
-    for (String s : List.of("", "+", ".", "e5", "1e", "1.5d", "0x10", "--1", "+NaN", "1_000", "Infinityx", "0x1p")) {
+    for (String s : List.of("", "+", ".", "e5", "1e", "1.5d", "0x10", "0x1p-2", "--1", "+NaN", "1_000", "Infinityx", "0x1p")) {
       byte[] b = s.getBytes(StandardCharsets.US_ASCII);
       assertThatThrownBy(() -> Numbers.parseDouble(b, 0, b.length)).as(s).isInstanceOf(NumberFormatException.class);
     }

@@ -8,6 +8,9 @@ import io.remotesecrets.config.SecretProviderFactories;
 import io.remotesecrets.config.SecretSpec;
 import io.remotesecrets.http.HttpClientConfig;
 import io.remotesecrets.http.SecretsHttpClient;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,6 +53,7 @@ public class HttpClientBench {
   private HttpClient plain;
   private HttpRequest request;
   private HttpRequest plainRequest;
+  private MethodHandle prepare;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -76,6 +81,7 @@ public class HttpClientBench {
     for (SecretSpec s : cfg.secretSpecs()) manager.reader(s).await(Duration.ofSeconds(10));
     secrets = cfg.newClient(manager);
 
+    prepare = prepareHandle();
     plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
     request = HttpRequest.newBuilder(uri).header("Accept", "text/plain").timeout(Duration.ofSeconds(10)).build();
     plainRequest = HttpRequest.newBuilder(uri).header("Accept", "text/plain").timeout(Duration.ofSeconds(10))
@@ -83,6 +89,21 @@ public class HttpClientBench {
             "prometheus:bench-password".getBytes(StandardCharsets.UTF_8)))
         .header("X-Scope-OrgID", "tenant-1")
         .build();
+  }
+
+  /**
+   * The client's own per-request preparation (reading the secrets, building the request with
+   * its headers), called through a method handle: what {@link #secretsClient} adds to
+   * {@link #plainJdkClient} apart from the exchange itself.
+   */
+  private static MethodHandle prepareHandle() throws Exception {
+    Class<?> prepared = Class.forName("io.remotesecrets.http.SecretsHttpClient$Prepared");
+    Class<?> token = Class.forName("io.remotesecrets.http.OAuth2Tokens$Token");
+    MethodHandle h = MethodHandles.privateLookupIn(SecretsHttpClient.class, MethodHandles.lookup())
+        .findVirtual(SecretsHttpClient.class, "prepare",
+            MethodType.methodType(prepared, HttpRequest.class, URI.class, boolean.class, Map.class, token));
+    return h.asType(MethodType.methodType(Object.class, SecretsHttpClient.class, HttpRequest.class, URI.class,
+        boolean.class, Map.class, Object.class));
   }
 
   @TearDown(Level.Trial)
@@ -104,6 +125,11 @@ public class HttpClientBench {
   @Benchmark
   public int secretsClient() throws Exception {
     return secrets.send(request, HttpResponse.BodyHandlers.ofByteArray()).body().length;
+  }
+
+  @Benchmark
+  public Object injectionOnly() throws Throwable {
+    return (Object) prepare.invokeExact(secrets, request, request.uri(), true, Map.of(), (Object) null);
   }
 
   @Benchmark
