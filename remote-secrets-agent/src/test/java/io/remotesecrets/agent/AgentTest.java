@@ -187,6 +187,58 @@ class AgentTest {
   }
 
   @Test
+  void samplesGoToEveryRemoteWriteQueueWithExternalLabels() throws Exception {
+    List<com.sun.net.httpserver.Headers> first = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<com.sun.net.httpserver.Headers> second = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<byte[]> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer r1 = receiver(first, bodies);
+    com.sun.net.httpserver.HttpServer r2 = receiver(second, bodies);
+    try (TestExporter a = TestExporter.start()) {
+      a.body = "rw_fanout_metric 7\n";
+      start("""
+          global:
+            scrape_interval: 100ms
+            external_labels: {cluster: c1}
+          scrape_configs:
+          - job_name: a
+            static_configs: [{targets: ['%s']}]
+          remote_write:
+          - {url: 'http://127.0.0.1:%d/api/v1/write', queue_config: {batch_send_deadline: 50ms}}
+          - {url: 'http://127.0.0.1:%d/api/v1/write', name: second, queue_config: {batch_send_deadline: 50ms}}
+          """.formatted(a.address(), r1.getAddress().getPort(), r2.getAddress().getPort()));
+      await("both receivers written to", () -> !first.isEmpty() && !second.isEmpty());
+      for (com.sun.net.httpserver.Headers h : List.of(first.get(0), second.get(0))) {
+        assertThat(h.getFirst("Content-Encoding")).isEqualTo("snappy");
+        assertThat(h.getFirst("Content-Type")).isEqualTo("application/x-protobuf");
+        assertThat(h.getFirst("X-Prometheus-Remote-Write-Version")).isEqualTo("0.1.0");
+      }
+      // The protobuf carries label names and values as plain strings inside the snappy block.
+      String decoded = new String(org.xerial.snappy.Snappy.uncompress(bodies.get(0)), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(decoded).contains("cluster", "c1", "job", "instance", a.address());
+      assertThat(metric("prometheus_remote_storage_samples_total{remote_name=\"second\",url=\"http://127.0.0.1:"
+          + r2.getAddress().getPort() + "/api/v1/write\"}")).isPositive();
+    } finally {
+      r1.stop(0);
+      r2.stop(0);
+    }
+  }
+
+  static com.sun.net.httpserver.HttpServer receiver(List<com.sun.net.httpserver.Headers> headers, List<byte[]> bodies)
+      throws java.io.IOException {
+    com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 8);
+    s.createContext("/api/v1/write", ex -> {
+      try (ex) {
+        bodies.add(ex.getRequestBody().readAllBytes());
+        headers.add(ex.getRequestHeaders());
+        ex.sendResponseHeaders(204, -1);
+      }
+    });
+    s.start();
+    return s;
+  }
+
+  @Test
   void webEndpoints() throws Exception {
     try (TestExporter a = TestExporter.start()) {
       start("""
