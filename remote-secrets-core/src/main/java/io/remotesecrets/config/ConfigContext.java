@@ -147,7 +147,13 @@ public final class ConfigContext {
     return List.copyOf(used);
   }
 
-  private SecretSpec fileSecret(ConfigNode node) {
+  /**
+   * Reads a path-valued secret field (an item of a {@code files} list, where no
+   * {@code x_file} key exists): the file is read through the built-in {@code file} provider,
+   * the path resolved against the config file's directory, and the secret is listed in
+   * {@link #secrets()} like every other.
+   */
+  public SecretSpec fileSecret(ConfigNode node) {
     String path = node.asString();
     if (path.isEmpty()) throw node.error("file path must not be empty");
     SecretSpec spec = new SecretSpec.FromProvider(
