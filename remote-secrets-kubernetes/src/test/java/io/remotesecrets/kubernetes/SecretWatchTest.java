@@ -167,4 +167,28 @@ class SecretWatchTest {
     await("update through the new watch", Duration.ofSeconds(1), () -> "v2".equals(value(r)));
     assertThat(status().state()).isEqualTo(SecretState.SUCCESS);
   }
+
+  @Test
+  void watchRefusedByRbacMarksTheSecretStaleUntilAccessReturns() throws Exception {
+    api.putSecret("ns1", "revoked", Map.of("k", "v1"));
+    String rv = api.client().secrets().inNamespace("ns1").withName("revoked").get().getMetadata().getResourceVersion();
+    // The Role lets the agent get the Secret but not watch it (yet): the first watch is refused.
+    api.server().expect().get()
+        .withPath("/api/v1/namespaces/ns1/secrets?allowWatchBookmarks=true&fieldSelector=metadata.name%3Drevoked"
+            + "&resourceVersion=" + rv + "&watch=true")
+        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+            .withMessage("secrets \"revoked\" is forbidden: cannot watch resource \"secrets\"").build())
+        .once();
+    SecretReader r = reader(api.url(), "{password_ref: {kube1: revoked/k}}");
+    assertThat(r.await(Duration.ofSeconds(10)).reveal()).isEqualTo("v1");
+    await("stale", Duration.ofSeconds(5), () -> status().state() == SecretState.STALE);
+    assertThat(status().lastError()).hasValue("provider kube1, ref revoked/k: cannot watch Secret \"revoked\" in "
+        + "namespace \"ns1\": forbidden (HTTP 403): grant get, list and watch on this Secret to the provider's identity "
+        + "(a Role with resourceNames: [revoked] in namespace ns1)");
+    assertThat(value(r)).isEqualTo("v1");
+    // The next attempt (after backoff) lists and watches successfully: fresh again, and watching.
+    await("fresh", Duration.ofSeconds(5), () -> status().state() == SecretState.SUCCESS);
+    api.putSecret("ns1", "revoked", Map.of("k", "v2"));
+    await("update through the watch", Duration.ofSeconds(1), () -> "v2".equals(value(r)));
+  }
 }
