@@ -249,4 +249,32 @@ class KubernetesSecretProviderTest {
     w2.close();
     assertThat(((KubernetesSecretProvider) p).watchedSecrets()).isZero();
   }
+
+  @Test
+  void closeEndsWatchesAndThreads() throws Exception {
+    api.putSecret("ns1", "db", Map.of("password", "p"));
+    SecretProvider p = provider("ns1", noPod());
+    p.fetch("db/password", soon());
+    p.watch("db/password", new SecretWatcher() {
+      @Override
+      public void changed(Secret value) {}
+
+      @Override
+      public void failed(SecretFetchException cause) {}
+    }).orElseThrow();
+    api.awaitRequest(q -> q.contains("watch=true"), Duration.ofSeconds(10));
+    assertThat(threads()).isNotEmpty();
+    p.close();
+    provider = null;
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!threads().isEmpty() && System.nanoTime() < end) Thread.sleep(10);
+    assertThat(threads()).isEmpty();
+    assertThat(p.watch("db/password", null)).isEmpty();
+    assertThatThrownBy(() -> p.fetch("db/password", soon())).hasMessage("provider closed");
+  }
+
+  private static List<String> threads() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .filter(n -> n.startsWith("remote-secrets-kubernetes-")).toList();
+  }
 }
