@@ -125,6 +125,11 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
   @Override
   public synchronized boolean reload() {
     if (closed) return false;
+    if (!ready) {
+      // The web endpoints start before the first load; a reload then has nothing to replace.
+      lastReloadError = Optional.of("the agent is still starting");
+      return false;
+    }
     AgentConfig next;
     try {
       next = loader.get();
