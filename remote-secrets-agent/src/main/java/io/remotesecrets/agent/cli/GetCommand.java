@@ -53,7 +53,7 @@ public final class GetCommand implements Callable<Integer> {
       ProviderBinding binding = cfg.providers().get(provider);
       if (binding == null) {
         err.println("unknown secret provider \"" + provider + "\"; declared providers: "
-            + (cfg.providers().isEmpty() ? "none" : String.join(", ", cfg.providers().keySet())));
+            + (cfg.providers().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(cfg.providers().keySet()))));
         return 1;
       }
       try {

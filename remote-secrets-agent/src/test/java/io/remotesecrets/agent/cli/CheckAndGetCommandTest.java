@@ -84,7 +84,7 @@ class CheckAndGetCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEqualTo("Checking " + file + "\n  FAILED: 2 errors\n");
     assertThat(r.err()).isEqualTo(
-        file + ":6:44: scrape_configs[0].basic_auth.password_ref.kube9: unknown secret provider \"kube9\"; declared providers: demo\n"
+        file + ":6:51: scrape_configs[0].basic_auth.password_ref.kube9: unknown secret provider \"kube9\"; declared providers: demo\n"
         + file + ":9:15: scrape_configs[1].basic_auth: at most one of basic_auth password, password_file & password_ref must be configured\n");
   }
 
