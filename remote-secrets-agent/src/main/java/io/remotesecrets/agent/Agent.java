@@ -125,6 +125,11 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
   @Override
   public synchronized boolean reload() {
     if (closed) return false;
+    if (!ready) {
+      // The web endpoints start before the first load; a reload then has nothing to replace.
+      lastReloadError = Optional.of("the agent is still starting");
+      return false;
+    }
     AgentConfig next;
     try {
       next = loader.get();
@@ -256,6 +261,36 @@ public final class Agent implements AutoCloseable, WebServer.Backend {
   public String configDump() {
     AgentConfig c = config;
     return c == null ? "" : c.dump();
+  }
+
+  @Override
+  public List<io.remotesecrets.agent.web.RemoteWriteStatus> remoteWrites() {
+    AgentConfig c = config;
+    if (c == null) return List.of();
+    var snapshots = registry.scrape(name -> name.startsWith("prometheus_remote_storage_samples"));
+    List<io.remotesecrets.agent.web.RemoteWriteStatus> out = new java.util.ArrayList<>();
+    for (RemoteWriteConfig rw : c.remoteWriteConfigs()) {
+      out.add(new io.remotesecrets.agent.web.RemoteWriteStatus(rw.name(), rw.redactedUrl(),
+          value(snapshots, "prometheus_remote_storage_samples_pending", rw.name()),
+          value(snapshots, "prometheus_remote_storage_samples", rw.name()),
+          value(snapshots, "prometheus_remote_storage_samples_retried", rw.name()),
+          value(snapshots, "prometheus_remote_storage_samples_failed", rw.name()),
+          value(snapshots, "prometheus_remote_storage_samples_dropped", rw.name())));
+    }
+    return out;
+  }
+
+  /** A counter or gauge of one queue; client_java names counters without {@code _total}. */
+  private static double value(io.prometheus.metrics.model.snapshots.MetricSnapshots snapshots, String name, String queue) {
+    for (var s : snapshots) {
+      if (!s.getMetadata().getName().equals(name)) continue;
+      for (var dp : s.getDataPoints()) {
+        if (!queue.equals(dp.getLabels().get("remote_name"))) continue;
+        if (dp instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c) return c.getValue();
+        if (dp instanceof io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot g) return g.getValue();
+      }
+    }
+    return 0;
   }
 
   @Override

@@ -217,6 +217,11 @@ class AgentTest {
       assertThat(decoded).contains("cluster", "c1", "job", "instance", a.address());
       assertThat(metric("prometheus_remote_storage_samples_total{remote_name=\"second\",url=\"http://127.0.0.1:"
           + r2.getAddress().getPort() + "/api/v1/write\"}")).isPositive();
+      String status = get("/status").body();
+      assertThat(status).contains("<table id=\"remote-write-table\">",
+          "<tr><td>second</td><td><code>http://127.0.0.1:" + r2.getAddress().getPort() + "/api/v1/write</code></td>");
+      assertThat(agent.remoteWrites()).extracting(w -> w.name()).contains("second");
+      assertThat(agent.remoteWrites().get(1).sent()).isPositive();
     } finally {
       r1.stop(0);
       r2.stop(0);

@@ -118,6 +118,10 @@ class CanaryTest {
         }
         out.add(agent.config().dump());
         out.add(agent.config().toString());
+        out.add(agent.config().scrapeConfigs().toString());
+        out.add(agent.config().remoteWriteConfigs().toString());
+        out.add(agent.config().secrets().toString());
+        out.add(agent.config().providers().toString());
         out.add(agent.scrapeManager().activeTargets().toString());
         out.add(agent.secretManager().status().toString());
       }

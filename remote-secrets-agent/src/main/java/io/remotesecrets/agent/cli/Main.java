@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Prometheus-style secret providers: a scraping agent and configuration tools.",
-    subcommands = {AgentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {AgentCommand.class, CheckCommand.class, GetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

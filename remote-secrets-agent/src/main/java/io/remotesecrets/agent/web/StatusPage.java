@@ -82,11 +82,29 @@ final class StatusPage {
     if (secrets.isEmpty()) h.append("<tr><td colspan=\"8\">No secrets from providers.</td></tr>\n");
     h.append("</tbody></table>\n");
 
+    List<RemoteWriteStatus> writes = b.remoteWrites();
+    h.append("<h2 id=\"remote-write\">Remote write</h2>\n<table id=\"remote-write-table\"><thead><tr>")
+        .append("<th>Name</th><th>URL</th><th>Pending</th><th>Sent</th><th>Retried</th><th>Failed</th><th>Dropped</th>")
+        .append("</tr></thead><tbody>\n");
+    for (RemoteWriteStatus w : writes) {
+      h.append("<tr><td>").append(esc(w.name())).append("</td><td><code>").append(esc(w.url())).append("</code></td><td>")
+          .append(count(w.pending())).append("</td><td>").append(count(w.sent())).append("</td><td>")
+          .append(count(w.retried())).append("</td><td").append(w.failed() > 0 ? " class=\"error\"" : "").append(">")
+          .append(count(w.failed())).append("</td><td").append(w.dropped() > 0 ? " class=\"error\"" : "").append(">")
+          .append(count(w.dropped())).append("</td></tr>\n");
+    }
+    if (writes.isEmpty()) h.append("<tr><td colspan=\"7\">No remote_write configured: samples are scraped but not sent.</td></tr>\n");
+    h.append("</tbody></table>\n");
+
     h.append("<h2 id=\"config\">Configuration</h2>\n<p>Secret values are shown as <code>&lt;secret&gt;</code>.</p><pre id=\"config-dump\">")
         .append(esc(b.configDump())).append("</pre>\n");
     h.append("<p><a href=\"/metrics\">/metrics</a> · <a href=\"/api/v1/targets\">/api/v1/targets</a> · ")
         .append("<a href=\"/api/v1/status/config\">/api/v1/status/config</a></p>\n</body></html>\n");
     return h.toString();
+  }
+
+  private static String count(double v) {
+    return String.format(java.util.Locale.ROOT, "%.0f", v);
   }
 
   static String ago(Instant t, Instant now) {

@@ -74,6 +74,9 @@ public final class WebServer implements AutoCloseable {
 
     String configSource();
 
+    /** Every remote_write queue, in configuration order. */
+    List<RemoteWriteStatus> remoteWrites();
+
     /** The configuration fields that use the secret {@code ref} of {@code provider} (field paths, no values). */
     List<String> secretUsers(String provider, String ref);
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end with real peers: Debian's node_exporter 1.5 behind TLS and bcrypt basic auth (its
  * password known to the agent only through a declared {@code file} secret provider) is scraped by
  * the agent, which forwards with remote_write to Debian's Prometheus 2.42; the test finds the
- * series through Prometheus's HTTP API with the right job, instance and external labels.
+ * series through Prometheus's HTTP API with the right job, instance and external labels. Then the
+ * password is rotated on both sides and scraping recovers without a reload.
  */
 @Tag("peer")
 class NodeExporterToPrometheusTest {
@@ -81,6 +82,19 @@ class NodeExporterToPrometheusTest {
         assertThat(t.health()).isEqualTo("up");
         assertThat(t.url().toString()).isEqualTo("https://" + instance + "/metrics");
         assertThat(node.log()).doesNotContain(password);
+
+        // Rotation: node_exporter switches to a new password and the provider's file gets it. The
+        // agent picks it up (file watch, or the HTTP layer's refresh on 401) without a reload.
+        String rotated = password + "-rotated";
+        Peers.writeWebConfig(dir, pki, "scraper", rotated);
+        Files.writeString(dir.resolve("secrets/node-password.tmp"), rotated + "\n");
+        Files.move(dir.resolve("secrets/node-password.tmp"), dir.resolve("secrets/node-password"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        java.time.Instant rotatedAt = java.time.Instant.now();
+        Peers.await(Duration.ofSeconds(20), "a successful scrape with the rotated password", () -> {
+          Target now = agent.scrapeManager().activeTargets().get(0);
+          return now.health().equals("up") && now.lastScrape().orElseThrow().isAfter(rotatedAt.plusMillis(500));
+        });
       }
     }
   }

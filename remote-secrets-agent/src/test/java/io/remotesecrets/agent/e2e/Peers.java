@@ -161,18 +161,7 @@ final class Peers {
   /** node_exporter 1.5 with TLS (this certificate) and basic auth ({@code user}, bcrypt of {@code password}). */
   static Peer nodeExporter(Path dir, Pki pki, String user, String password) throws Exception {
     requireBinary(NODE_EXPORTER, "prometheus-node-exporter");
-    Path cert = Files.writeString(dir.resolve("node.crt"), pki.certPem());
-    Path key = Files.writeString(dir.resolve("node.key"), pki.keyPem());
-    byte[] salt = new byte[16];
-    new SecureRandom().nextBytes(salt);
-    String hash = OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 5);
-    Path web = Files.writeString(dir.resolve("web.yml"), """
-        tls_server_config:
-          cert_file: %s
-          key_file: %s
-        basic_auth_users:
-          %s: '%s'
-        """.formatted(cert, key, user, hash));
+    Path web = writeWebConfig(dir, pki, user, password);
     int port = freePort();
     Path log = dir.resolve("node_exporter.log");
     Process p = new ProcessBuilder(NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + port,
@@ -192,6 +181,28 @@ final class Peers {
         Thread.sleep(50);
       }
     }
+  }
+
+  /**
+   * Writes node_exporter's web config ({@code dir/web.yml}): TLS with this certificate, basic
+   * auth for {@code user} with a bcrypt hash of {@code password}. node_exporter re-reads it on
+   * every request, so rewriting it rotates the password.
+   */
+  static Path writeWebConfig(Path dir, Pki pki, String user, String password) throws IOException {
+    Path cert = Files.writeString(dir.resolve("node.crt"), pki.certPem());
+    Path key = Files.writeString(dir.resolve("node.key"), pki.keyPem());
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    String hash = OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 5);
+    Path tmp = Files.writeString(dir.resolve("web.yml.tmp"), """
+        tls_server_config:
+          cert_file: %s
+          key_file: %s
+        basic_auth_users:
+          %s: '%s'
+        """.formatted(cert, key, user, hash));
+    return Files.move(tmp, dir.resolve("web.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** A self-signed CA certificate for 127.0.0.1 that the server uses directly; the client trusts it as its CA. */

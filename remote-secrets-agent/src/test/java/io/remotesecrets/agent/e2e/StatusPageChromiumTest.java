@@ -38,7 +38,8 @@ class StatusPageChromiumTest {
       String secrets = dom.substring(dom.indexOf("id=\"secrets-table\""), dom.indexOf("id=\"config\""));
       assertThat(secrets).contains("<td>demo</td><td>inline</td><td><code>demo-password</code></td>",
           "<td class=\"success\">success</td>", "<code>scrape_configs[0].basic_auth.password_ref</code>");
-      assertThat(dom).contains("demo-password: &lt;secret&gt;");
+      assertThat(dom).contains("demo-password: &lt;secret&gt;", "<table id=\"remote-write-table\">",
+          "No remote_write configured: samples are scraped but not sent.");
     }
   }
 
