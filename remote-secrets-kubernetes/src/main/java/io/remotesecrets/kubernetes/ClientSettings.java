@@ -83,6 +83,8 @@ final class ClientSettings {
     config.setWatchReconnectLimit(0);
     config.setRequestTimeout(10_000);
     config.setConnectionTimeout(10_000);
+    // Pings find a watch connection that died silently; the watch renewal is the last resort.
+    config.setWebsocketPingInterval(15_000L);
     // Names us in the API server's audit log.
     config.setUserAgent(USER_AGENT);
     return new ClientSettings(config, namespace, reason);

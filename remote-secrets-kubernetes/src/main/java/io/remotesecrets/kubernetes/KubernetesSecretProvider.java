@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *       failure; {@code 410 Gone}), the Secret is LISTed again with the same field selector, which
  *       also tells whether it still exists, and a new watch starts from the list's
  *       resourceVersion. Failed attempts are retried with exponential backoff.
+ *   <li>Every watch is renewed after a random 5 to 10 minutes, from its last resourceVersion,
+ *       in case its connection died unnoticed.
  * </ul>
  *
  * <h2>Pushes</h2>
@@ -65,9 +67,15 @@ import org.slf4j.LoggerFactory;
 final class KubernetesSecretProvider implements SecretProvider {
   private static final Logger log = LoggerFactory.getLogger(KubernetesSecretProvider.class);
 
-  /** Reconnect backoff of watches: the first retry after {@code initialBackoff}, doubling up to {@code maxBackoff}. */
-  record Timings(Duration initialBackoff, Duration maxBackoff) {
-    static final Timings DEFAULT = new Timings(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  /**
+   * Reconnect backoff of watches (the first retry after {@code initialBackoff}, doubling up to
+   * {@code maxBackoff}), and how long one watch connection is trusted: each is renewed after a
+   * random time between {@code watchRenewal} and twice that, as client-go's reflectors do, so
+   * that a connection that died without anyone noticing (a half-open TCP connection behind a
+   * load balancer) cannot keep a stale value forever.
+   */
+  record Timings(Duration initialBackoff, Duration maxBackoff, Duration watchRenewal) {
+    static final Timings DEFAULT = new Timings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5));
   }
 
   /** A Secret as last seen: absent, or its data (base64, as the API returns it). */
@@ -343,6 +351,7 @@ final class KubernetesSecretProvider implements SecretProvider {
     private long generation;
     private int failures;
     private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> renewal;
     private SecretFetchException connectionError;
     private boolean closed;
 
@@ -425,9 +434,35 @@ final class KubernetesSecretProvider implements SecretProvider {
         failures = 0;
         recovered = connectionError != null;
         connectionError = null;
+        long age = timings.watchRenewal().toMillis();
+        try {
+          renewal = scheduler.schedule(() -> renew(gen), age + ThreadLocalRandom.current().nextLong(age + 1),
+              TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // The provider is closing.
+        }
       }
       if (recovered) log.info("watching {} again", describe(key.namespace(), new SecretRef(null, key.name(), null)));
       publish();
+    }
+
+    /**
+     * Replaces a watch that has been open long enough with a new one from the last seen
+     * resourceVersion: one request, and the API server replays whatever happened in between
+     * (or answers 410 Gone, which re-lists). Fetches keep being served meanwhile.
+     */
+    private void renew(long gen) {
+      io.fabric8.kubernetes.client.Watch old;
+      Snapshot from;
+      synchronized (this) {
+        if (closed || gen != generation || !synced) return;
+        old = watch;
+        watch = null;
+        from = snapshot;
+      }
+      log.debug("kubernetes provider {}: renewing the watch of Secret {}/{}", providerName, key.namespace(), key.name());
+      if (old != null) old.close();
+      watchFrom(from);
     }
 
     private void connectFailed(KubernetesClientException e, String verb) {
@@ -515,6 +550,7 @@ final class KubernetesSecretProvider implements SecretProvider {
         w = watch;
         watch = null;
         if (retry != null) retry.cancel(false);
+        if (renewal != null) renewal.cancel(false);
       }
       if (w != null) w.close();
     }
@@ -559,6 +595,7 @@ final class KubernetesSecretProvider implements SecretProvider {
           if (closed || gen != generation) return;
           synced = false;
           watch = null;
+          if (renewal != null) renewal.cancel(false);
           // 410 Gone: our resourceVersion is too old; re-list at once. Otherwise back off.
           delay = cause.isHttpGone() ? Duration.ZERO : backoff(++failures);
         }

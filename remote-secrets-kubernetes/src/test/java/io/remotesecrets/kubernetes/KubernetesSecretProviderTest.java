@@ -277,4 +277,33 @@ class KubernetesSecretProviderTest {
     return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
         .filter(n -> n.startsWith("remote-secrets-kubernetes-")).toList();
   }
+
+  @Test
+  void watchesAreRenewedFromTheLastResourceVersion() throws Exception {
+    api.putSecret("ns1", "db", Map.of("password", "p1"));
+    provider = KubernetesSecretProvider.start(new KubernetesProviderConfig("ns1", api.url(), null, null,
+        KubernetesProviderConfig.Tls.NONE), context, noPod(),
+        new KubernetesSecretProvider.Timings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(300)));
+    List<Secret> pushed = new CopyOnWriteArrayList<>();
+    provider.fetch("db/password", soon());
+    provider.watch("db/password", new SecretWatcher() {
+      @Override
+      public void changed(Secret value) {
+        pushed.add(value);
+      }
+
+      @Override
+      public void failed(SecretFetchException cause) {}
+    }).orElseThrow();
+    api.takeRequests();
+    // Renewals: a new WATCH every 300–600 ms, each from the last resourceVersion, and no LIST or GET.
+    List<String> requests = api.awaitRequests(3, q -> q.contains("watch=true"), Duration.ofSeconds(10));
+    assertThat(requests).filteredOn(q -> q.endsWith("[provider]"))
+        .allMatch(q -> q.contains("fieldSelector=metadata.name%3Ddb") && q.contains("watch=true"));
+    api.putSecret("ns1", "db", Map.of("password", "p2"));
+    long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (!pushed.contains(Secret.of("p2")) && System.nanoTime() < end) Thread.sleep(5);
+    assertThat(pushed).contains(Secret.of("p2"));
+    assertThat(provider.fetch("db/password", soon()).reveal()).isEqualTo("p2");
+  }
 }

@@ -116,13 +116,16 @@ class SecretWatchTest {
       SecretReader r = reader(proxy.url(), "{password_ref: {kube1: pass2/http_password}}");
       assertThat(r.await(Duration.ofSeconds(10)).reveal()).isEqualTo("before");
       api.awaitRequest(q -> q.contains("watch=true"), Duration.ofSeconds(10));
+      // The watch is live: an update arrives through it.
+      api.putSecret("ns1", "pass2", Map.of("http_password", "live"));
+      await("update through the first watch", Duration.ofSeconds(2), () -> "live".equals(value(r)));
 
       // The server side goes away: every connection cut, new ones refused for a while.
       proxy.refuse(true);
       proxy.dropAll();
       api.putSecret("ns1", "pass2", Map.of("http_password", "during"));
       Thread.sleep(300);
-      assertThat(value(r)).isEqualTo("before");
+      assertThat(value(r)).isEqualTo("live");
       proxy.refuse(false);
 
       await("update made while disconnected", Duration.ofSeconds(10), () -> "during".equals(value(r)));
