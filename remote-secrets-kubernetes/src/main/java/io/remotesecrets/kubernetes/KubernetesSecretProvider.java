@@ -416,16 +416,18 @@ final class KubernetesSecretProvider implements SecretProvider {
         gen = ++generation;
       }
       io.fabric8.kubernetes.client.Watch w;
+      EventHandler handler = new EventHandler(gen);
       try {
         w = client.secrets().inNamespace(key.namespace()).withField("metadata.name", key.name())
-            .watch(new ListOptionsBuilder().withResourceVersion(start.resourceVersion()).build(), new EventHandler(gen));
+            .watch(new ListOptionsBuilder().withResourceVersion(start.resourceVersion()).build(), handler);
       } catch (KubernetesClientException e) {
         connectFailed(e, "watch");
         return;
       }
       boolean recovered;
       synchronized (this) {
-        if (closed || gen != generation) {
+        if (closed || gen != generation || handler.ended) {
+          // Closed meanwhile; if the connection ended, its handler has already scheduled a re-list.
           w.close();
           return;
         }
@@ -558,6 +560,8 @@ final class KubernetesSecretProvider implements SecretProvider {
     /** Events of one watch connection; stale ones (an older generation) are ignored. */
     private final class EventHandler implements Watcher<io.fabric8.kubernetes.api.model.Secret> {
       private final long gen;
+      /** Set when the connection ended; guarded by the stream. */
+      boolean ended;
 
       EventHandler(long gen) {
         this.gen = gen;
@@ -593,6 +597,7 @@ final class KubernetesSecretProvider implements SecretProvider {
         Duration delay;
         synchronized (Stream.this) {
           if (closed || gen != generation) return;
+          ended = true;
           synced = false;
           watch = null;
           if (renewal != null) renewal.cancel(false);
