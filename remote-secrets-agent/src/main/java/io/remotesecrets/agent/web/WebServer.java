@@ -48,7 +48,7 @@ public final class WebServer implements AutoCloseable {
 
   /**
    * Makes the JDK's HTTP server set TCP_NODELAY. Without it, a response of more than one segment
-   * waits for the client's delayed ACK, about 40 ms per request (see docs/benchmarks-agent.md).
+   * waits for the client's delayed ACK, about 40 ms per request (see docs/benchmarks.md, "TCP_NODELAY on the JDK's HTTP server").
    * The property is read once, when the JVM's first server starts, so it is set here unless the
    * user chose a value.
    */
