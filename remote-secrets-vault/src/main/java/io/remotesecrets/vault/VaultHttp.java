@@ -115,10 +115,14 @@ final class VaultHttp {
   /** The exception chain's types and messages: TLS failures hide the useful part in a cause. */
   private static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
+    String last = null;
     for (Throwable t = e; t != null && sb.length() < 400; t = t.getCause()) {
+      String link = t.getClass().getSimpleName() + (t.getMessage() != null ? " (" + t.getMessage() + ")" : "");
+      // The JDK client rethrows the same SSLHandshakeException wrapped in a copy of itself.
+      if (link.equals(last)) continue;
       if (sb.length() > 0) sb.append(": ");
-      sb.append(t.getClass().getSimpleName());
-      if (t.getMessage() != null) sb.append(" (").append(t.getMessage()).append(')');
+      sb.append(link);
+      last = link;
     }
     return sb.toString();
   }
