@@ -89,9 +89,6 @@ public final class ConfigMap {
     return bool(key).orElse(defaultValue);
   }
 
-  public Optional<Integer> integer(String key) {
-    return get(key).map(ConfigNode::asInt);
-  }
 
   public Optional<Duration> duration(String key) {
     return get(key).map(ConfigNode::asDuration);

@@ -123,14 +123,6 @@ public final class ConfigNode {
     }
   }
 
-  public double asDouble() {
-    String s = asString();
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      throw error("expected a number, got \"" + s + "\"");
-    }
-  }
 
   /** A Prometheus duration ({@code 30s}, {@code 1h30m}). */
   public Duration asDuration() {
