@@ -13,7 +13,6 @@ import io.remotesecrets.config.SecretSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +82,7 @@ public final class CheckCommand {
       boolean ok = true;
       try (SecretManager manager = SecretManager.builder().build()) {
         Map<SecretSpec, SecretReader> readers = new LinkedHashMap<>();
-        List<ConfigContext.UsedSecret> used = new ArrayList<>(config.secrets());
+        List<ConfigContext.UsedSecret> used = config.secrets();
         for (ConfigContext.UsedSecret u : used) readers.computeIfAbsent(u.spec(), manager::reader);
         for (ConfigContext.UsedSecret u : used) {
           if (u.spec() instanceof SecretSpec.Inline) {
