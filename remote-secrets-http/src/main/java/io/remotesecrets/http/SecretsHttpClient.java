@@ -299,7 +299,7 @@ public final class SecretsHttpClient implements AutoCloseable {
       try {
         next = target.resolve(location);
       } catch (IllegalArgumentException e) {
-        return CompletableFuture.failedFuture(new IOException("failed to parse Location header of redirect from " + target));
+        return CompletableFuture.failedFuture(new IOException("failed to parse Location header of redirect from " + redacted(target)));
       }
       boolean keep = trusted && isDomainOrSubdomain(hostOf(next), originalHost);
       HttpRequest.Builder b = HttpRequest.newBuilder(base, keep ? ALL : NOT_SENSITIVE).uri(next);
