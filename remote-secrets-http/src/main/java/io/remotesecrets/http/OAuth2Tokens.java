@@ -43,7 +43,8 @@ final class OAuth2Tokens {
   private final SecretReader clientSecret;
   private final Transport transport;
   private final Clock clock;
-  private Token token;
+  /** Written under this object's lock; read without it by {@link #token()}'s cache hit. */
+  private volatile Token token;
   private CompletableFuture<Token> inFlight;
 
   record Token(String value, String type, Instant expiry) {
@@ -65,11 +66,19 @@ final class OAuth2Tokens {
   }
 
   /** A valid token: the cached one, or a new one (one request shared by concurrent callers). */
-  synchronized CompletableFuture<Token> token() {
+  CompletableFuture<Token> token() {
     Token t = token;
-    if (t != null && (t.expiry == null || clock.instant().isBefore(t.expiry.minus(EXPIRY_DELTA)))) {
-      return CompletableFuture.completedFuture(t);
-    }
+    if (valid(t)) return CompletableFuture.completedFuture(t);
+    return fetchShared();
+  }
+
+  private boolean valid(Token t) {
+    return t != null && (t.expiry == null || clock.instant().isBefore(t.expiry.minus(EXPIRY_DELTA)));
+  }
+
+  private synchronized CompletableFuture<Token> fetchShared() {
+    Token t = token;
+    if (valid(t)) return CompletableFuture.completedFuture(t);
     if (inFlight != null) return inFlight;
     CompletableFuture<Token> f = fetch(false);
     inFlight = f;

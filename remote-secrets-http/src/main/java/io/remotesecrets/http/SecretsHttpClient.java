@@ -88,7 +88,6 @@ public final class SecretsHttpClient implements AutoCloseable {
   private final String authType;
   private final List<HeaderReaders> headers = new ArrayList<>();
   private final OAuth2Tokens oauth2;
-  private final boolean anyCredentials;
   private final Map<SecretReader, Fallback> fallbacks = new ConcurrentHashMap<>();
   private volatile BasicHeader basicHeader;
   private volatile boolean closed;
@@ -133,8 +132,6 @@ public final class SecretsHttpClient implements AutoCloseable {
       headers.add(new HeaderReaders(e.getKey(), e.getValue().values(), secrets));
     }
     this.oauth2 = config.oauth2().map(o -> new OAuth2Tokens(o, manager, clock)).orElse(null);
-    this.anyCredentials = ba.isPresent() || auth.isPresent() || oauth2 != null
-        || headers.stream().anyMatch(h -> !h.secrets.isEmpty());
   }
 
   /** The configuration this client was built from. */
@@ -302,7 +299,7 @@ public final class SecretsHttpClient implements AutoCloseable {
       try {
         next = target.resolve(location);
       } catch (IllegalArgumentException e) {
-        return CompletableFuture.failedFuture(new IOException("failed to parse Location header of redirect from " + target));
+        return CompletableFuture.failedFuture(new IOException("failed to parse Location header of redirect from " + redacted(target)));
       }
       boolean keep = trusted && isDomainOrSubdomain(hostOf(next), originalHost);
       HttpRequest.Builder b = HttpRequest.newBuilder(base, keep ? ALL : NOT_SENSITIVE).uri(next);
@@ -418,7 +415,7 @@ public final class SecretsHttpClient implements AutoCloseable {
       }
     }
     transport.addProxyHeaders(b, target);
-    return new Prepared(b.build(), used, token, injected && anyCredentials);
+    return new Prepared(b.build(), used, token, injected);
   }
 
   /**

@@ -44,7 +44,7 @@ final class Transport {
   private final SecretReader key;
   private final RotatingKeyManager km;
   private final RotatingTrustManager tm;
-  final ConfiguredProxySelector proxy;
+  private final ConfiguredProxySelector proxy;
   private final String proxyBasic;
   private final List<Map.Entry<String, SecretReader>> connectHeaders = new ArrayList<>();
   private volatile Snapshot current;
@@ -95,11 +95,6 @@ final class Transport {
     }
   }
 
-  /** The proxy {@code target} goes through, or null. */
-  URI proxyFor(URI target) {
-    return proxy == null ? null : proxy.proxyFor(target);
-  }
-
   /**
    * The client to send with. For https targets this reads the TLS secrets (memory only) and
    * fails before any network I/O when one is missing or unusable.
@@ -133,7 +128,7 @@ final class Transport {
         return s.client;
       }
       HttpClient fresh = build();
-      if (s != null && s.ca != null || s != null && s.cert != null) {
+      if (s != null && (s.ca != null || s.cert != null)) {
         log.info("TLS material changed (ca={} cert={}): new connections from now on",
             ca == null ? "-" : ca.description(), cert == null ? "-" : cert.description());
       }

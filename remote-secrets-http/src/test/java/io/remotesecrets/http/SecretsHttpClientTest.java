@@ -245,6 +245,17 @@ class SecretsHttpClientTest {
   }
 
   @Test
+  void anUnparsableRedirectIsReportedWithoutTheUrlPassword() throws Exception {
+    server.handler = r -> Reply.redirect(302, "http://[bad");
+    client("");
+    URI withPassword = URI.create("http://user:urlpass@127.0.0.1:" + server.port() + "/a");
+    assertThatThrownBy(() -> send(HttpRequest.newBuilder(withPassword).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("failed to parse Location header of redirect from http://127.0.0.1:")
+        .hasMessageNotContaining("urlpass");
+  }
+
+  @Test
   void enableHttp2FalseSpeaksHttp11() throws Exception {
     client("enable_http2: false\n");
     assertThat(get("/").version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
