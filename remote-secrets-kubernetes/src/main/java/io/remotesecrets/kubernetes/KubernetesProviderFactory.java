@@ -99,11 +99,9 @@ public final class KubernetesProviderFactory implements SecretProviderFactory {
   }
 
   private static KubernetesProviderConfig.Tls tls(ConfigMap config, ConfigContext context) {
-    if (!config.has("tls_config")) {
-      config.get("tls_config");
-      return KubernetesProviderConfig.Tls.NONE;
-    }
-    ConfigMap tls = config.map("tls_config");
+    Optional<ConfigNode> node = config.get("tls_config");
+    if (node.isEmpty()) return KubernetesProviderConfig.Tls.NONE;
+    ConfigMap tls = node.get().asMap();
     for (String unsupported : new String[] {"server_name", "min_version", "max_version"}) {
       Optional<ConfigNode> n = tls.get(unsupported);
       if (n.isPresent()) {

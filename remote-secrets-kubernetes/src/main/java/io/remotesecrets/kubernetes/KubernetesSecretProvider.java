@@ -250,10 +250,7 @@ final class KubernetesSecretProvider implements SecretProvider {
 
   /** The value a ref names in a snapshot, or why there is none. Never puts a value in a message. */
   static Secret select(Snapshot s, String ns, SecretRef r) throws SecretFetchException {
-    if (!s.exists()) {
-      throw new SecretFetchException(Reason.NOT_FOUND, "Secret \"" + r.name() + "\" not found in namespace \"" + ns
-          + "\"" + (r.key() == null ? "" : " (wanted key \"" + r.key() + "\")"));
-    }
+    if (!s.exists()) throw notFound(ns, r);
     String encoded;
     if (r.key() == null) {
       if (s.data().size() != 1) {
@@ -283,6 +280,11 @@ final class KubernetesSecretProvider implements SecretProvider {
     return Secret.of(v.substring(0, end));
   }
 
+  private static SecretFetchException notFound(String ns, SecretRef r) {
+    return new SecretFetchException(Reason.NOT_FOUND, "Secret \"" + r.name() + "\" not found in namespace \"" + ns
+        + "\"" + (r.key() == null ? "" : " (wanted key \"" + r.key() + "\")"));
+  }
+
   private SecretFetchException apiError(KubernetesClientException e, String verb, String ns, SecretRef r) {
     int code = e.getCode();
     String what = describe(ns, r);
@@ -292,8 +294,7 @@ final class KubernetesSecretProvider implements SecretProvider {
       case 403 -> new SecretFetchException(Reason.PERMISSION_DENIED, "cannot " + verb + " " + what
           + ": forbidden (HTTP 403): grant get, list and watch on this Secret to the provider's identity "
           + "(a Role with resourceNames: [" + r.name() + "] in namespace " + ns + ")");
-      case 404 -> new SecretFetchException(Reason.NOT_FOUND, "Secret \"" + r.name() + "\" not found in namespace \""
-          + ns + "\"" + (r.key() == null ? "" : " (wanted key \"" + r.key() + "\")"));
+      case 404 -> notFound(ns, r);
       default -> code <= 0 ? transportError(e, verb, what) : new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": HTTP " + code
           + (e.getStatus() != null && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : ""), e);
     };

@@ -1,6 +1,5 @@
 package io.remotesecrets.kubernetes;
 
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -82,10 +81,6 @@ record SecretRef(String namespace, String name, String key) {
           + "of at most 63 characters must consist of lower case alphanumeric characters or '-', "
           + "and must start and end with an alphanumeric character");
     }
-  }
-
-  Optional<String> keyName() {
-    return Optional.ofNullable(key);
   }
 
   @Override
