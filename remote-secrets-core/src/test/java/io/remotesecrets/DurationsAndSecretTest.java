@@ -26,6 +26,14 @@ class DurationsAndSecretTest {
   }
 
   @Test
+  void urlsInMessagesLoseTheirUserInfo() {
+    assertThat(io.remotesecrets.config.Urls.redact("ftp://user:pw@host:1/p?q#f")).isEqualTo("ftp://xxxxx@host:1/p?q#f");
+    assertThat(io.remotesecrets.config.Urls.redact("admin:pw@vault:8200")).isEqualTo("xxxxx@vault:8200");
+    assertThat(io.remotesecrets.config.Urls.redact("https://vault:8200/a@b")).isEqualTo("https://vault:8200/a@b");
+    assertThat(io.remotesecrets.config.Urls.redact("not a url")).isEqualTo("not a url");
+  }
+
+  @Test
   void prometheusDurations() {
     assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(Durations.parse("1y")).isEqualTo(Duration.ofDays(365));

@@ -126,12 +126,12 @@ public final class KubernetesProviderFactory implements SecretProviderFactory {
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw node.error("invalid api_server URL \"" + text + "\": " + e.getReason());
+      throw node.error("invalid api_server URL \"" + io.remotesecrets.config.Urls.redact(text) + "\": " + e.getReason());
     }
     if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-      throw node.error("invalid api_server URL \"" + text + "\": scheme must be http or https");
+      throw node.error("invalid api_server URL \"" + io.remotesecrets.config.Urls.redact(text) + "\": scheme must be http or https");
     }
-    if (uri.getHost() == null) throw node.error("invalid api_server URL \"" + text + "\": no host");
+    if (uri.getHost() == null) throw node.error("invalid api_server URL \"" + io.remotesecrets.config.Urls.redact(text) + "\": no host");
     if (uri.getUserInfo() != null) {
       // Never echo it: the user part may hold a password.
       throw node.error("invalid api_server URL: user info is not allowed; use bearer_token or tls_config");

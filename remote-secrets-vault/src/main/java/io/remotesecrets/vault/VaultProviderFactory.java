@@ -112,7 +112,7 @@ public final class VaultProviderFactory implements SecretProviderFactory {
       throw at.error(source + " is not a valid URL: " + e.getReason());
     }
     if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-      throw at.error(source + " must be an http or https URL with a host, like https://vault.example:8200; got \"" + text + "\"");
+      throw at.error(source + " must be an http or https URL with a host, like https://vault.example:8200; got \"" + io.remotesecrets.config.Urls.redact(text) + "\"");
     }
     if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
       throw at.error(source + " must not have user info, a query or a fragment");
