@@ -100,6 +100,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     this.userAgent = b.userAgent;
     this.clock = b.clock;
     this.metrics = RemoteWriteMetrics.on(b.registry);
+    metrics.add(name, urlLabel);
     metrics.shardCapacity.labelValues(name, urlLabel).set(config.capacity());
     metrics.shardsMax.labelValues(name, urlLabel).set(config.maxShards());
     metrics.shardsMin.labelValues(name, urlLabel).set(config.minShards());
@@ -111,7 +112,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     metrics.retriedSamplesTotal.initLabelValues(name, urlLabel);
     metrics.droppedSamplesTotal.initLabelValues(name, urlLabel);
     metrics.bytesTotal.initLabelValues(name, urlLabel);
-    metrics.pendingSamples.labelValues(name, urlLabel).set(0);
+    metrics.pendingSamples.initLabelValues(name, urlLabel); // a predecessor of the same name may still hold samples
     this.shardUpdateInterval = b.shardUpdateInterval;
     this.shards = startShards(config.minShards(), null);
     this.resharder = new Thread(this::reshardLoop, "remote-write-" + name + "-resharder");
