@@ -73,6 +73,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final String userAgent;
   private final Clock clock;
   private final RemoteWriteMetrics metrics;
+  /** This queue's children of the metrics {@link #append} updates per sample, looked up once. */
+  private final io.prometheus.metrics.core.datapoints.GaugeDataPoint pendingSamples;
+  private final io.prometheus.metrics.core.datapoints.CounterDataPoint droppedSamples;
   private volatile Shard[] shards;
   private final java.util.Set<Shard> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Duration shardUpdateInterval;
@@ -110,9 +113,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
     metrics.samplesTotal.initLabelValues(name, urlLabel);
     metrics.failedSamplesTotal.initLabelValues(name, urlLabel);
     metrics.retriedSamplesTotal.initLabelValues(name, urlLabel);
-    metrics.droppedSamplesTotal.initLabelValues(name, urlLabel);
+    droppedSamples = metrics.droppedSamplesTotal.labelValues(name, urlLabel);
     metrics.bytesTotal.initLabelValues(name, urlLabel);
-    metrics.pendingSamples.initLabelValues(name, urlLabel); // a predecessor of the same name may still hold samples
+    pendingSamples = metrics.pendingSamples.labelValues(name, urlLabel); // not reset: a predecessor of the same name may still hold samples
     this.shardUpdateInterval = b.shardUpdateInterval;
     this.shards = startShards(config.minShards(), null);
     this.resharder = new Thread(this::reshardLoop, "remote-write-" + name + "-resharder");
@@ -236,7 +239,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
     metrics.observeIn(timestampMs);
     if (out == null || closed.get()) {
-      metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
+      droppedSamples.inc();
       return false;
     }
     int h = out.hashCode() * 0x9E3779B9;
@@ -247,11 +250,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
       int result = current[Math.floorMod(h, current.length)].offer(p);
       if (result == Shard.STOPPING && !closed.get()) continue; // resharded meanwhile: use the new shards
       if (result != Shard.QUEUED) {
-        metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
+        droppedSamples.inc();
         return false;
       }
       samplesIn.increment();
-      metrics.pendingSamples.labelValues(name, urlLabel).inc();
+      pendingSamples.inc();
       return true;
     }
   }
@@ -313,7 +316,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
       int left = s.drainAll();
       if (left > 0) {
         log.warn("remote_write {} ({}): dropped {} samples still queued at shutdown", name, urlLabel, left);
-        metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc(left);
+        droppedSamples.inc(left);
       }
     }
     metrics.remove(name, urlLabel);
@@ -321,7 +324,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
 
   /** Samples queued or in flight. */
   public long pending() {
-    return (long) metrics.pendingSamples.labelValues(name, urlLabel).get();
+    return (long) pendingSamples.get();
   }
 
   // ---- shards -----------------------------------------------------------------------------
@@ -513,7 +516,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
         }
         if (shard.pastStopDeadline()) {
           log.warn("remote_write {} ({}): shutting down, dropping {} samples: {}", name, urlLabel, n, problem);
-          metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc(n);
+          droppedSamples.inc(n);
           return;
         }
         Duration sleep = retryAfter != null && retryAfter.toNanos() > 0 ? retryAfter : backoff;
@@ -524,7 +527,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
         if (backoff.compareTo(config.maxBackoff()) > 0) backoff = config.maxBackoff();
       }
     } finally {
-      metrics.pendingSamples.labelValues(name, urlLabel).dec(n);
+      pendingSamples.dec(n);
     }
   }
 
