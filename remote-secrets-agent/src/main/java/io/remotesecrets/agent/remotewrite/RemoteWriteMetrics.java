@@ -31,6 +31,8 @@ final class RemoteWriteMetrics {
   final Gauge maxSamplesPerSend;
   final Gauge highestTimestampIn;
 
+  /** Queues using each {@code remote_name}/{@code url} pair: a reload starts a changed queue before its predecessor has flushed. */
+  private final Map<java.util.List<String>, Integer> users = new java.util.HashMap<>();
   private final java.util.concurrent.atomic.AtomicLong highestInMs = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   /** Raises {@code highest_timestamp_in_seconds} to {@code timestampMs} if higher. */
@@ -82,8 +84,17 @@ final class RemoteWriteMetrics {
     return Gauge.builder().name(name).help(help).labelNames(LABELS).register(r);
   }
 
-  /** Removes one queue's children, so a removed remote_write leaves no series behind. */
-  void remove(String remoteName, String url) {
+  /** Notes one more queue using the children of {@code remoteName}/{@code url}; see {@link #remove}. */
+  synchronized void add(String remoteName, String url) {
+    users.merge(java.util.List.of(remoteName, url), 1, Integer::sum);
+  }
+
+  /**
+   * Removes one queue's children, so a removed remote_write leaves no series behind; while
+   * another queue of the same name and URL runs (the successor of a changed one), they stay.
+   */
+  synchronized void remove(String remoteName, String url) {
+    if (users.computeIfPresent(java.util.List.of(remoteName, url), (k, n) -> n > 1 ? n - 1 : null) != null) return;
     for (var m : new io.prometheus.metrics.core.metrics.StatefulMetric<?, ?>[] {samplesTotal, failedSamplesTotal,
         retriedSamplesTotal, droppedSamplesTotal, bytesTotal, sentBatchDuration, highestSentTimestamp,
         pendingSamples, shardCapacity, shards, shardsMax, shardsMin, shardsDesired, maxSamplesPerSend}) {

@@ -73,6 +73,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final String userAgent;
   private final Clock clock;
   private final RemoteWriteMetrics metrics;
+  /** This queue's children of the metrics {@link #append} updates per sample, looked up once. */
+  private final io.prometheus.metrics.core.datapoints.GaugeDataPoint pendingSamples;
+  private final io.prometheus.metrics.core.datapoints.CounterDataPoint droppedSamples;
   private volatile Shard[] shards;
   private final java.util.Set<Shard> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Duration shardUpdateInterval;
@@ -100,6 +103,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     this.userAgent = b.userAgent;
     this.clock = b.clock;
     this.metrics = RemoteWriteMetrics.on(b.registry);
+    metrics.add(name, urlLabel);
     metrics.shardCapacity.labelValues(name, urlLabel).set(config.capacity());
     metrics.shardsMax.labelValues(name, urlLabel).set(config.maxShards());
     metrics.shardsMin.labelValues(name, urlLabel).set(config.minShards());
@@ -109,9 +113,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
     metrics.samplesTotal.initLabelValues(name, urlLabel);
     metrics.failedSamplesTotal.initLabelValues(name, urlLabel);
     metrics.retriedSamplesTotal.initLabelValues(name, urlLabel);
-    metrics.droppedSamplesTotal.initLabelValues(name, urlLabel);
+    droppedSamples = metrics.droppedSamplesTotal.labelValues(name, urlLabel);
     metrics.bytesTotal.initLabelValues(name, urlLabel);
-    metrics.pendingSamples.labelValues(name, urlLabel).set(0);
+    pendingSamples = metrics.pendingSamples.labelValues(name, urlLabel); // not reset: a predecessor of the same name may still hold samples
     this.shardUpdateInterval = b.shardUpdateInterval;
     this.shards = startShards(config.minShards(), null);
     this.resharder = new Thread(this::reshardLoop, "remote-write-" + name + "-resharder");
@@ -235,7 +239,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
     metrics.observeIn(timestampMs);
     if (out == null || closed.get()) {
-      metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
+      droppedSamples.inc();
       return false;
     }
     int h = out.hashCode() * 0x9E3779B9;
@@ -246,11 +250,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
       int result = current[Math.floorMod(h, current.length)].offer(p);
       if (result == Shard.STOPPING && !closed.get()) continue; // resharded meanwhile: use the new shards
       if (result != Shard.QUEUED) {
-        metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc();
+        droppedSamples.inc();
         return false;
       }
       samplesIn.increment();
-      metrics.pendingSamples.labelValues(name, urlLabel).inc();
+      pendingSamples.inc();
       return true;
     }
   }
@@ -312,7 +316,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
       int left = s.drainAll();
       if (left > 0) {
         log.warn("remote_write {} ({}): dropped {} samples still queued at shutdown", name, urlLabel, left);
-        metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc(left);
+        droppedSamples.inc(left);
       }
     }
     metrics.remove(name, urlLabel);
@@ -320,7 +324,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
 
   /** Samples queued or in flight. */
   public long pending() {
-    return (long) metrics.pendingSamples.labelValues(name, urlLabel).get();
+    return (long) pendingSamples.get();
   }
 
   // ---- shards -----------------------------------------------------------------------------
@@ -512,7 +516,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
         }
         if (shard.pastStopDeadline()) {
           log.warn("remote_write {} ({}): shutting down, dropping {} samples: {}", name, urlLabel, n, problem);
-          metrics.droppedSamplesTotal.labelValues(name, urlLabel).inc(n);
+          droppedSamples.inc(n);
           return;
         }
         Duration sleep = retryAfter != null && retryAfter.toNanos() > 0 ? retryAfter : backoff;
@@ -523,7 +527,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
         if (backoff.compareTo(config.maxBackoff()) > 0) backoff = config.maxBackoff();
       }
     } finally {
-      metrics.pendingSamples.labelValues(name, urlLabel).dec(n);
+      pendingSamples.dec(n);
     }
   }
 

@@ -19,9 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,15 @@ final class ScrapeLoop {
   /** Set by the pool when the job exceeds its target_limit: scrapes fail without a request. */
   private volatile String forcedError;
   private Set<Labels> lastSeries = Set.of();
+  /**
+   * Each series of the last parsed scrape to its labels after target labels, metric relabelling
+   * and label limits ({@link #DROPPED} if relabelling dropped it), as Prometheus's scrape cache: a
+   * series exposed on every scrape is labelled once, not on every scrape. The parser hands back
+   * the same {@link Labels} for an unchanged line, so a lookup costs no hashing. Guarded by
+   * {@link #parser}.
+   */
+  private Map<Labels, Labels> seriesLabels = Map.of();
+  private static final Labels DROPPED = Labels.of("__dropped__", "true");
   private boolean reported;
   private ScheduledFuture<?> task;
   private CompletableFuture<?> inFlight;
@@ -234,6 +245,7 @@ final class ScrapeLoop {
         String contentType = resp.headers().firstValue("Content-Type").orElse(null);
         synchronized (parser) {
           parser.parse(body, contentType, collector);
+          seriesLabels = collector.labels;
         }
       } catch (TextParseException | IOException | LimitExceeded e) {
         error = e.getMessage();
@@ -282,6 +294,7 @@ final class ScrapeLoop {
     final long t0;
     final List<Sample> samples = new ArrayList<>();
     final Set<Labels> seen = new HashSet<>();
+    final Map<Labels, Labels> labels = new HashMap<>();
     /** Series without an explicit timestamp: only these get staleness markers, as in Prometheus. */
     Set<Labels> staleTracked = new HashSet<>();
     int scraped;
@@ -293,16 +306,26 @@ final class ScrapeLoop {
     @Override
     public void sample(Labels series, double value, long timestampMs) {
       scraped++;
-      Labels merged = merge(series);
-      Labels relabeled = cfg.metricRelabelConfigs().isEmpty() ? merged
-          : RelabelConfig.process(merged, cfg.metricRelabelConfigs());
-      if (relabeled == null) return;
-      checkLabelLimits(relabeled);
+      Labels relabeled = labels.computeIfAbsent(series, s -> {
+        Labels known = seriesLabels.get(s);
+        return known != null ? known : label(s);
+      });
+      if (relabeled == DROPPED) return;
       if (!seen.add(relabeled)) return; // a duplicate series in one exposition: Prometheus drops it too
       boolean explicit = timestampMs != TextParser.NO_TIMESTAMP && cfg.honorTimestamps();
       samples.add(new Sample(relabeled, explicit ? timestampMs : t0, value));
       if (!explicit) staleTracked.add(relabeled);
     }
+  }
+
+  /** A parsed series with target labels and metric relabelling applied, within the label limits; {@link #DROPPED} if dropped. */
+  private Labels label(Labels series) {
+    Labels merged = merge(series);
+    Labels relabeled = cfg.metricRelabelConfigs().isEmpty() ? merged
+        : RelabelConfig.process(merged, cfg.metricRelabelConfigs());
+    if (relabeled == null) return DROPPED;
+    checkLabelLimits(relabeled);
+    return relabeled;
   }
 
   /** Prometheus's label limits, with its messages; lengths in UTF-8 bytes, as Go's {@code len}. */

@@ -261,6 +261,20 @@ class RemoteWriteQueueTest {
   }
 
   @Test
+  void closingAPredecessorOfTheSameNameLeavesTheSuccessorsMetrics() throws Exception {
+    // As a reload does with a changed queue: the successor starts before the predecessor has flushed.
+    RemoteWriteQueue old = queue(config(100, 1, 100, Duration.ofSeconds(30), false)).build();
+    old.append(Labels.of("__name__", "old"), 1, 1);
+    queue = queue(config(200, 1, 1, Duration.ofMillis(10), false)).build();
+    old.close();
+    assertThat(value(registry, "prometheus_remote_storage_shard_capacity", "test")).isEqualTo(200);
+    queue.append(Labels.of("__name__", "new"), 2, 2);
+    await(() -> receiver.samplesReceived() == 2);
+    await(() -> value(registry, "prometheus_remote_storage_samples_total", "test") == 2);
+    assertThat(value(registry, "prometheus_remote_storage_samples_pending", "test")).isZero();
+  }
+
+  @Test
   void closeGivesUpAfterTheFlushDeadlineAndCountsWhatIsLeft() throws Exception {
     receiver.defaultStatus = () -> 500;
     queue = queue(config(100, 1, 5, Duration.ofMillis(10), false)).flushDeadline(Duration.ofMillis(300)).build();

@@ -82,6 +82,31 @@ class ScrapeLoopTest {
   }
 
   @Test
+  void labelsASeriesOnceAcrossScrapes() {
+    exporter.body = """
+        kept{a="1"} 1
+        dropped{a="2"} 2
+        """;
+    run(job("""
+        metric_relabel_configs:
+        - source_labels: [__name__]
+          regex: dropped
+          action: drop
+        """));
+    List<Sample> first = scrape();
+    List<Sample> second = scrape();
+    Labels kept1 = first.stream().filter(s -> s.labels().metricName().equals("kept")).findFirst().orElseThrow().labels();
+    Labels kept2 = second.stream().filter(s -> s.labels().metricName().equals("kept")).findFirst().orElseThrow().labels();
+    // The same instance: the second scrape neither merged target labels nor relabelled again.
+    assertThat(kept2).isSameAs(kept1);
+    for (List<Sample> samples : List.of(first, second)) {
+      assertThat(samples).noneMatch(s -> s.labels().metricName().equals("dropped"));
+      assertThat(values(samples)).containsEntry("{__name__=\"scrape_samples_scraped\", env=\"test\", instance=\""
+          + inst() + "\", job=\"node\"}", 2.0);
+    }
+  }
+
+  @Test
   void scrapesWithTargetLabelsAndSyntheticSeries() {
     exporter.body = """
         # HELP http_requests_total Requests.
