@@ -27,10 +27,12 @@ class DurationsAndSecretTest {
 
   @Test
   void urlsInMessagesLoseTheirUserInfo() {
-    assertThat(io.remotesecrets.config.Urls.redact("ftp://user:pw@host:1/p?q#f")).isEqualTo("ftp://xxxxx@host:1/p?q#f");
-    assertThat(io.remotesecrets.config.Urls.redact("admin:pw@vault:8200")).isEqualTo("xxxxx@vault:8200");
+    assertThat(io.remotesecrets.config.Urls.redact("ftp://user:pw@host:1/p?q#f")).isEqualTo("ftp://user:xxxxx@host:1/p?q#f");
+    assertThat(io.remotesecrets.config.Urls.redact("admin:pw@vault:8200")).isEqualTo("admin:xxxxx@vault:8200");
     assertThat(io.remotesecrets.config.Urls.redact("https://vault:8200/a@b")).isEqualTo("https://vault:8200/a@b");
     assertThat(io.remotesecrets.config.Urls.redact("not a url")).isEqualTo("not a url");
+    assertThat(io.remotesecrets.config.Urls.redact("https://user@host:1/")).isEqualTo("https://user@host:1/");
+    assertThat(io.remotesecrets.config.Urls.redact("https://host:1/a:b@c")).isEqualTo("https://host:1/a:b@c");
   }
 
   @Test

@@ -5,9 +5,9 @@ public final class Urls {
   private Urls() {}
 
   /**
-   * The text of a URL, valid or not, with any user info before an {@code @} in its authority
-   * replaced by {@code xxxxx}, as prometheus/common's {@code URL.Redacted()} does. For quoting
-   * a URL that failed to parse in an error message.
+   * The text of a URL, valid or not, with the password of its user info replaced by
+   * {@code xxxxx} ({@code user:xxxxx@host}), as Go's {@code URL.Redacted()} does for
+   * prometheus/common. Works on text so that a URL that failed to parse can be quoted too.
    */
   public static String redact(String url) {
     int scheme = url.indexOf("://");
@@ -21,6 +21,8 @@ public final class Urls {
       }
     }
     int at = url.lastIndexOf('@', end - 1);
-    return at >= start ? url.substring(0, start) + "xxxxx" + url.substring(at) : url;
+    int colon = at >= start ? url.indexOf(':', start) : -1;
+    if (colon < 0 || colon > at) return url;
+    return url.substring(0, colon) + ":xxxxx" + url.substring(at);
   }
 }

@@ -200,10 +200,7 @@ public final class HttpClientConfig {
   }
 
   static String redacted(URI u) {
-    String info = u.getRawUserInfo();
-    if (info == null || !info.contains(":")) return u.toString();
-    String user = info.substring(0, info.indexOf(':'));
-    return u.toString().replace(info + "@", user + ":xxxxx@");
+    return io.remotesecrets.config.Urls.redact(u.toString());
   }
 
   @Override

@@ -89,7 +89,7 @@ class KubernetesProviderFactoryTest {
       "kubernetes_sp_config: {api_server: 'ftp://a'}"
           + "| test.yml:4:40: global.secret_providers[0].kubernetes_sp_config.api_server: invalid api_server URL \"ftp://a\": scheme must be http or https",
       "kubernetes_sp_config: {api_server: 'ftp://u:canary@a'}"
-          + "| test.yml:4:40: global.secret_providers[0].kubernetes_sp_config.api_server: invalid api_server URL \"ftp://xxxxx@a\": scheme must be http or https",
+          + "| test.yml:4:40: global.secret_providers[0].kubernetes_sp_config.api_server: invalid api_server URL \"ftp://u:xxxxx@a\": scheme must be http or https",
       "kubernetes_sp_config: {api_server: 'https://u:pw@a'}"
           + "| test.yml:4:40: global.secret_providers[0].kubernetes_sp_config.api_server: invalid api_server URL: user info is not allowed; use bearer_token or tls_config",
       "kubernetes_sp_config: {api_server: 'https://a', tls_config: {server_name: x}}"

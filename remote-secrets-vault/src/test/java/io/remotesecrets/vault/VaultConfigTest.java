@@ -120,7 +120,7 @@ class VaultConfigTest {
   @CsvSource(delimiter = '|', textBlock = """
       no address           | {}                                                       | prometheus.yml:5:7: global.secret_providers[0].vault_sp_config: missing required field "address" (VAULT_ADDR is not set either)
       bad scheme           | {address: 'ftp://v:1'}                                   | prometheus.yml:5:17: global.secret_providers[0].vault_sp_config.address: address must be an http or https URL with a host, like https://vault.example:8200; got "ftp://v:1"
-      bad scheme, password | {address: 'ftp://u:canary@v:1'}                          | prometheus.yml:5:17: global.secret_providers[0].vault_sp_config.address: address must be an http or https URL with a host, like https://vault.example:8200; got "ftp://xxxxx@v:1"
+      bad scheme, password | {address: 'ftp://u:canary@v:1'}                          | prometheus.yml:5:17: global.secret_providers[0].vault_sp_config.address: address must be an http or https URL with a host, like https://vault.example:8200; got "ftp://u:xxxxx@v:1"
       user info            | {address: 'https://u:p@v:1'}                             | prometheus.yml:5:17: global.secret_providers[0].vault_sp_config.address: address must not have user info, a query or a fragment
       kv_version 3         | {address: 'http://v:1', kv_version: 3}                   | prometheus.yml:5:43: global.secret_providers[0].vault_sp_config.kv_version: kv_version must be 1 or 2, got 3
       two auth methods     | {address: 'http://v:1', auth: {token: t, approle: {}}}   | prometheus.yml:5:37: global.secret_providers[0].vault_sp_config.auth: at most one auth method must be configured, found token, approle

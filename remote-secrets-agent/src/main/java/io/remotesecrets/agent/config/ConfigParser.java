@@ -436,7 +436,7 @@ final class ConfigParser {
   private static String derivedName(URI url, int index) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256")
-          .digest((index + " " + Prom.redact(url)).getBytes(StandardCharsets.UTF_8));
+          .digest((index + " " + io.remotesecrets.config.Urls.redact(url.toString())).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 3);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);

@@ -1,6 +1,5 @@
 package io.remotesecrets.agent.config;
 
-import java.net.URI;
 import java.util.regex.Pattern;
 
 /** Prometheus's rules for names and its way of quoting, shared by the agent's packages. */
@@ -32,16 +31,5 @@ public final class Prom {
       }
     }
     return sb.append('"').toString();
-  }
-
-  /** A URL with any user info replaced, as prometheus/common's {@code URL.Redacted()}. */
-  public static String redact(URI url) {
-    if (url.getRawUserInfo() == null) return url.toString();
-    try {
-      return new URI(url.getScheme(), "xxxxx", url.getHost(), url.getPort(), url.getRawPath() == null ? null : url.getPath(),
-          url.getQuery(), url.getFragment()).toString();
-    } catch (java.net.URISyntaxException e) {
-      return url.getScheme() + "://xxxxx@" + url.getHost();
-    }
   }
 }

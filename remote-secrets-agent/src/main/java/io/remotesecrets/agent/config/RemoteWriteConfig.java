@@ -32,6 +32,6 @@ public record RemoteWriteConfig(
 
   /** The URL without user info, for logs and status pages. */
   public String redactedUrl() {
-    return Prom.redact(url);
+    return io.remotesecrets.config.Urls.redact(url.toString());
   }
 }

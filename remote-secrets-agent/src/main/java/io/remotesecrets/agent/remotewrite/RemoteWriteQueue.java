@@ -567,11 +567,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
 
   /** The URL with any password replaced by {@code xxxxx}, as Go's {@code URL.Redacted()}: for labels and logs. */
   static String redacted(URI url) {
-    String userInfo = url.getRawUserInfo();
-    if (userInfo == null || userInfo.indexOf(':') < 0) return url.toString();
-    String user = userInfo.substring(0, userInfo.indexOf(':'));
-    String s = url.toString();
-    return s.replace(userInfo + "@", user + ":xxxxx@");
+    return io.remotesecrets.config.Urls.redact(url.toString());
   }
 
   private static String abbreviate(String body) {
