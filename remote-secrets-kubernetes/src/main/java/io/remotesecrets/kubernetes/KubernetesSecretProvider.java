@@ -300,6 +300,15 @@ final class KubernetesSecretProvider implements SecretProvider {
     };
   }
 
+  /**
+   * JDK 21+ prefix handshake messages with the TLS alert ("(certificate_unknown) PKIX path
+   * building failed ..."); the cause reads the same on every JDK without it.
+   */
+  static String withoutAlertName(String message) {
+    if (message == null) return "";
+    return message.startsWith("(") && message.indexOf(") ") > 0 ? message.substring(message.indexOf(") ") + 2) : message;
+  }
+
   /** No HTTP status: the request never got an answer. */
   private SecretFetchException transportError(KubernetesClientException e, String verb, String what) {
     String server = settings.config.getMasterUrl();
@@ -307,7 +316,7 @@ final class KubernetesSecretProvider implements SecretProvider {
       if (c instanceof SSLException) {
         // The JDK's handshake messages say what is wrong ("PKIX path building failed ...") and hold no secret.
         return new SecretFetchException(Reason.UNAVAILABLE, "cannot " + verb + " " + what + ": TLS handshake with API server "
-            + server + " failed: " + c.getMessage() + " (check tls_config.ca, or the service account's ca.crt)", e);
+            + server + " failed: " + withoutAlertName(c.getMessage()) + " (check tls_config.ca, or the service account's ca.crt)", e);
       }
     }
     // Name the most telling cause: the first that is not a generic wrapper (ConnectException,
